@@ -1,0 +1,288 @@
+"""Reads for the meetings app. Query counts stay constant whatever the number of rows."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+
+from members.models import Organisation
+
+from .enums import InvitationRole, MeetingStatus, Response
+from .models import ActionItem, AgendaItem, Attendance, Invitation, Meeting, MeetingDocument
+
+# Within an organisation: the representative first, then the deputy.
+ROLE_ORDER = (
+    InvitationRole.REPRESENTATIVE,
+    InvitationRole.DEPUTY,
+    InvitationRole.COORDINATOR,
+    InvitationRole.GUEST,
+)
+
+
+def _count(model, **filters):
+    """A correlated COUNT subquery (no join fan-out when several counts are annotated)."""
+    return Coalesce(
+        Subquery(
+            model.objects.filter(meeting=OuterRef("pk"), **filters)
+            .order_by()
+            .values("meeting")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def visible_meetings(user):
+    """Meetings the person may open: all for the coordinator; otherwise non-drafts they were
+    invited to or attended."""
+    meetings = Meeting.objects.all()
+    if user.is_coordinator:
+        return meetings
+    invited = Invitation.objects.filter(meeting=OuterRef("pk"), person=user)
+    attended = Attendance.objects.filter(meeting=OuterRef("pk"), person=user)
+    return meetings.exclude(status=MeetingStatus.DRAFT).filter(Exists(invited) | Exists(attended))
+
+
+def with_list_figures(meetings, user):
+    """Annotate the figures every meeting list shows, and the person's own answer and attendance."""
+    mine = Invitation.objects.filter(meeting=OuterRef("pk"), person=user)
+    my_attendance = Attendance.objects.filter(meeting=OuterRef("pk"), person=user)
+    return meetings.select_related("host_organisation").annotate(
+        invitee_count=_count(Invitation),
+        yes_count=_count(Invitation, response=Response.YES, waitlist_position__isnull=True),
+        waitlist_count=_count(Invitation, response=Response.YES, waitlist_position__isnull=False),
+        present_count=_count(Attendance, present=True),
+        my_response=Subquery(mine.values("response")[:1]),
+        my_waitlist_position=Subquery(mine.values("waitlist_position")[:1]),
+        my_sends_deputy=Subquery(mine.values("sends_deputy")[:1]),
+        my_present=Subquery(my_attendance.values("present")[:1]),
+    )
+
+
+def upcoming_meetings(user, *, now=None):
+    now = now or timezone.now()
+    meetings = visible_meetings(user).filter(end__gte=now)
+    if not user.is_coordinator:
+        meetings = meetings.exclude(status=MeetingStatus.DRAFT)
+    return with_list_figures(meetings, user).order_by("start", "pk")
+
+
+def meetings_of_year(user, *, year: int):
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    meetings = visible_meetings(user).filter(start__gte=start, start__lt=end)
+    return with_list_figures(meetings, user).order_by("start", "pk")
+
+
+def meeting_years(user) -> list[int]:
+    """The years with meetings the person may see, newest first (one query)."""
+    years = (
+        visible_meetings(user)
+        .annotate(year=ExtractYear("start", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return sorted(set(years), reverse=True)
+
+
+def my_upcoming_meetings(user, *, now=None):
+    """Published (and cancelled) meetings ahead that the person is invited to, with their answer."""
+    now = now or timezone.now()
+    invited = Invitation.objects.filter(meeting=OuterRef("pk"), person=user)
+    meetings = Meeting.objects.filter(Exists(invited), end__gte=now).exclude(status=MeetingStatus.DRAFT)
+    return with_list_figures(meetings, user).order_by("start", "pk")
+
+
+def my_past_meetings(user, *, now=None):
+    """Meetings behind the person (invited or attended), with their attendance."""
+    now = now or timezone.now()
+    invited = Invitation.objects.filter(meeting=OuterRef("pk"), person=user)
+    attended = Attendance.objects.filter(meeting=OuterRef("pk"), person=user)
+    meetings = Meeting.objects.filter(Exists(invited) | Exists(attended), end__lt=now).exclude(
+        status=MeetingStatus.DRAFT
+    )
+    return with_list_figures(meetings, user).order_by("-start", "-pk")
+
+
+# --- Meeting detail ---------------------------------------------------------------------------
+
+
+@dataclass
+class OrganisationGroup:
+    """The invitees of one organisation (or the guests) with a summary of who comes."""
+
+    organisation: Organisation | None
+    label: str
+    invitations: list = field(default_factory=list)
+
+    @property
+    def coming(self) -> list:
+        return [i for i in self.invitations if i.response == Response.YES and i.waitlist_position is None]
+
+    @property
+    def waiting(self) -> list:
+        return [i for i in self.invitations if i.response == Response.YES and i.waitlist_position is not None]
+
+    @property
+    def maybe(self) -> list:
+        return [i for i in self.invitations if i.response == Response.MAYBE]
+
+    @property
+    def sends_deputy(self) -> bool:
+        return any(i.sends_deputy for i in self.invitations)
+
+    @property
+    def answered(self) -> bool:
+        return any(i.response != Response.PENDING for i in self.invitations)
+
+    @property
+    def present(self) -> list:
+        return [i for i in self.invitations if getattr(i, "attendance", None) and i.attendance.present]
+
+
+def meeting_for_detail(pk: int) -> Meeting:
+    """The meeting with everything its page shows (a fixed number of queries)."""
+    return (
+        Meeting.objects.select_related("host_organisation", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.prefetch_related(
+                    Prefetch("documents", queryset=MeetingDocument.objects.order_by("uploaded_at", "pk"))
+                ).order_by("position", "pk"),
+            ),
+            Prefetch(
+                "documents",
+                queryset=MeetingDocument.objects.filter(agenda_item__isnull=True).order_by(
+                    "uploaded_at", "pk"
+                ),
+                to_attr="general_documents",
+            ),
+            Prefetch(
+                "action_items",
+                queryset=ActionItem.objects.select_related("owner", "owner_organisation").order_by(
+                    "done_at", "due_date", "pk"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def invitations_grouped(meeting: Meeting) -> list[OrganisationGroup]:
+    """Invitees by organisation: members in German order, then the coordinator, then guests.
+
+    Each invitation carries `.attendance` (or None). Two queries.
+    """
+    attendances = {
+        a.person_id: a
+        for a in Attendance.objects.filter(meeting=meeting).select_related("organisation", "recorded_by")
+    }
+    role_rank = Case(
+        *(When(role=role, then=Value(rank)) for rank, role in enumerate(ROLE_ORDER)),
+        default=Value(len(ROLE_ORDER)),
+        output_field=IntegerField(),
+    )
+    invitations = (
+        Invitation.objects.filter(meeting=meeting)
+        .select_related("person", "organisation")
+        .order_by("organisation__sort_name", role_rank, "person__full_name", "pk")
+    )
+    members: dict[int, OrganisationGroup] = {}
+    others: dict[int, OrganisationGroup] = {}
+    guests = OrganisationGroup(organisation=None, label="")
+    for invitation in invitations:
+        invitation.attendance = attendances.get(invitation.person_id)
+        organisation = invitation.organisation
+        if invitation.role == InvitationRole.GUEST or organisation is None:
+            guests.invitations.append(invitation)
+            continue
+        target = members if organisation.is_member else others
+        group = target.get(organisation.pk)
+        if group is None:
+            group = target[organisation.pk] = OrganisationGroup(organisation, organisation.name)
+        group.invitations.append(invitation)
+    groups = list(members.values()) + list(others.values())
+    if guests.invitations:
+        guests.invitations.sort(key=lambda i: i.person.full_name.casefold())
+        groups.append(guests)
+    return groups
+
+
+def uninvited_attendances(meeting: Meeting) -> list[Attendance]:
+    """Attendance of people who were not invited (e.g. imported from old paper lists)."""
+    invited = Invitation.objects.filter(meeting=meeting, person=OuterRef("person"))
+    return list(
+        Attendance.objects.filter(meeting=meeting)
+        .exclude(Exists(invited))
+        .select_related("person", "organisation")
+        .order_by("person__full_name")
+    )
+
+
+def answer_summary(meeting: Meeting) -> dict:
+    """Counts of answers for one meeting (one query)."""
+    return Invitation.objects.filter(meeting=meeting).aggregate(
+        total=Count("pk"),
+        yes=Count("pk", filter=Q(response=Response.YES, waitlist_position__isnull=True)),
+        waiting=Count("pk", filter=Q(response=Response.YES, waitlist_position__isnull=False)),
+        no=Count("pk", filter=Q(response=Response.NO)),
+        maybe=Count("pk", filter=Q(response=Response.MAYBE)),
+        pending=Count("pk", filter=Q(response=Response.PENDING)),
+        members_coming=Count(
+            "organisation",
+            filter=Q(response=Response.YES, waitlist_position__isnull=True, organisation__is_member=True),
+            distinct=True,
+        ),
+    )
+
+
+def linked_projects(meeting: Meeting):
+    """The joint projects linked to this meeting, if the projects app defines that relation."""
+    try:
+        project_model = apps.get_model("projects", "Project")
+        project_model._meta.get_field("meetings")
+    except (LookupError, FieldDoesNotExist):
+        return None
+    return list(project_model.objects.filter(meetings=meeting).order_by("pk"))
+
+
+def attendance_history(meeting: Meeting, *, limit: int = 50) -> list:
+    """The latest corrections of the attendance list: who changed whom, when (one query)."""
+    return list(
+        Attendance.history.filter(meeting_id=meeting.pk)
+        .select_related("history_user", "person")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+
+
+# --- Attendance page and PDF ------------------------------------------------------------------
+
+
+def attendance_sheet(meeting: Meeting) -> list[OrganisationGroup]:
+    """Invitees grouped for the attendance list, with their current attendance (two queries)."""
+    return invitations_grouped(meeting)
+
+
+# --- Action items -----------------------------------------------------------------------------
+
+
+def open_action_items(user, *, limit: int | None = None):
+    """Open decisions/action items of the meetings the person may see, earliest due first."""
+    items = (
+        ActionItem.objects.filter(done_at__isnull=True, meeting__in=visible_meetings(user))
+        .select_related("meeting", "owner", "owner_organisation")
+        .order_by(Coalesce("due_date", Value(datetime.date.max)), "pk")
+    )
+    return items[:limit] if limit else items
+
+
+def overdue_count(user) -> int:
+    return open_action_items(user).filter(due_date__lt=timezone.localdate()).count()

@@ -1,0 +1,167 @@
+"""One-click answers from the e-mail: signed per person and meeting, GET changes nothing."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import signing
+from django.urls import reverse
+
+from meetings import services
+from meetings.enums import Response
+from meetings.tokens import RSVP_SALT, rsvp_token, rsvp_url
+
+pytestmark = pytest.mark.django_db
+
+
+def path_of(url, settings):
+    assert url.startswith(settings.SITE_URL)
+    return url[len(settings.SITE_URL) :]
+
+
+def test_url_is_absolute_stable_and_preselects(people, invitation, settings):
+    mine = invitation(people["rep_a"])
+    url = rsvp_url(mine, Response.YES)
+    assert url.startswith(settings.SITE_URL + "/meetings/answer/")
+    assert url.endswith("?answer=yes")
+    assert rsvp_url(mine, Response.YES) == url
+    assert rsvp_url(mine) == url.split("?")[0]
+    assert rsvp_url(invitation(people["rep_b"])) != rsvp_url(mine)
+
+
+def test_get_shows_the_choice_and_changes_nothing(client, people, invitation, settings):
+    mine = invitation(people["rep_a"])
+    response = client.get(path_of(rsvp_url(mine, Response.YES), settings))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Anna Detmold" in content
+    assert 'value="yes" checked' in content or 'checked value="yes"' in content or "checked" in content
+    mine.refresh_from_db()
+    assert mine.response == Response.PENDING and mine.responded_at is None
+
+
+def test_post_confirms_without_login(client, people, invitation, settings):
+    mine = invitation(people["rep_a"])
+    url = path_of(rsvp_url(mine), settings)
+    response = client.post(url, {"rsvp-response": "maybe", "rsvp-comment": "Vielleicht später"})
+    assert response.status_code == 200
+    mine.refresh_from_db()
+    assert (mine.response, mine.comment) == (Response.MAYBE, "Vielleicht später")
+    # A used link still works to change the answer.
+    client.post(url, {"rsvp-response": "no", "rsvp-sends_deputy": "on"})
+    mine.refresh_from_db()
+    assert mine.response == Response.NO and mine.sends_deputy
+
+
+def test_tampered_link_shows_a_clear_page(client, people, invitation, settings):
+    mine = invitation(people["rep_a"])
+    url = path_of(rsvp_url(mine), settings)
+    tampered = url.replace("/answer/", "/answer/x")
+    response = client.get(tampered)
+    assert response.status_code == 400
+    assert "Link" in response.content.decode()
+    response = client.post(tampered, {"rsvp-response": "yes"})
+    assert response.status_code == 400
+    mine.refresh_from_db()
+    assert mine.response == Response.PENDING
+
+
+def test_a_token_for_another_invitation_cannot_be_forged(client, people, invitation):
+    mine, other = invitation(people["rep_a"]), invitation(people["rep_b"])
+    # A token with rep B's invitation but rep A's person (as if edited) is refused.
+    forged = signing.dumps({"i": other.pk, "p": mine.person_id}, salt=RSVP_SALT)
+    response = client.post(reverse("meetings:rsvp", args=[forged]), {"rsvp-response": "no"})
+    assert response.status_code == 404
+    # Signed with another salt (e.g. a password reset token) is refused too.
+    other_salt = signing.dumps({"i": other.pk, "p": other.person_id}, salt="something-else")
+    assert client.get(reverse("meetings:rsvp", args=[other_salt])).status_code == 400
+    other.refresh_from_db()
+    assert other.response == Response.PENDING
+
+
+def test_link_of_another_person_answers_only_for_that_person(login, people, invitation, settings):
+    client = login(people["rep_b"])
+    mine = invitation(people["rep_a"])
+    url = path_of(rsvp_url(mine), settings)
+    page = client.get(url).content.decode()
+    assert "Anna Detmold" in page
+    client.post(url, {"rsvp-response": "yes"})
+    mine.refresh_from_db()
+    assert mine.response == Response.YES
+    assert invitation(people["rep_b"]).response == Response.PENDING
+
+
+def test_expired_after_the_meeting(client, people, published_meeting, invitation, settings):
+    mine = invitation(people["rep_a"])
+    url = path_of(rsvp_url(mine, Response.YES), settings)
+    with time_machine.travel(published_meeting.end + datetime.timedelta(minutes=1)):
+        response = client.get(url)
+        assert response.status_code == 410
+        assert "vorbei" in response.content.decode() or "over" in response.content.decode()
+        assert client.post(url, {"rsvp-response": "yes"}).status_code == 410
+    mine.refresh_from_db()
+    assert mine.response == Response.PENDING
+
+
+def test_moved_meeting_keeps_its_links(client, people, published_meeting, invitation, settings):
+    mine = invitation(people["rep_a"])
+    url = path_of(rsvp_url(mine), settings)
+    old_end = published_meeting.end
+    services.meeting_update(
+        meeting=published_meeting,
+        by=people["coordinator"],
+        revision=published_meeting.revision,
+        start=published_meeting.start + datetime.timedelta(days=7),
+        end=old_end + datetime.timedelta(days=7),
+    )
+    with time_machine.travel(old_end + datetime.timedelta(days=1)):
+        assert client.get(url).status_code == 200
+
+
+def test_removed_invitee_gets_a_clear_page(client, people, invitation, settings):
+    mine = invitation(people["rep_a"])
+    url = path_of(rsvp_url(mine), settings)
+    services.invitation_remove(invitation=mine, by=people["coordinator"])
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Einladung" in response.content.decode() or "invitation" in response.content.decode()
+
+
+def test_after_the_deadline_the_page_says_closed(client, people, published_meeting, invitation, settings):
+    meeting = services.meeting_update(
+        meeting=published_meeting,
+        by=people["coordinator"],
+        revision=published_meeting.revision,
+        registration_deadline=published_meeting.start - datetime.timedelta(days=1),
+    )
+    mine = invitation(people["rep_a"])
+    url = path_of(rsvp_url(mine, Response.YES), settings)
+    with time_machine.travel(meeting.registration_deadline + datetime.timedelta(minutes=1)):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert 'name="rsvp-response"' not in page.content.decode()
+        assert client.post(url, {"rsvp-response": "yes"}).status_code == 400
+    mine.refresh_from_db()
+    assert mine.response == Response.PENDING
+
+
+def test_full_workshop_via_link_goes_to_the_waiting_list(
+    client, people, published_meeting, invitation, settings
+):
+    services.meeting_update(
+        meeting=published_meeting, by=people["coordinator"], revision=published_meeting.revision, capacity=1
+    )
+    services.invitation_respond(
+        invitation=invitation(people["rep_b"]), by=people["rep_b"], response=Response.YES
+    )
+    mine = invitation(people["rep_a"])
+    response = client.post(path_of(rsvp_url(mine), settings), {"rsvp-response": "yes"})
+    mine.refresh_from_db()
+    assert mine.waitlist_position == 1
+    content = response.content.decode()
+    assert "Warteliste" in content or "waiting list" in content
+
+
+def test_token_contents_are_not_guessable(people, invitation):
+    token = rsvp_token(invitation(people["rep_a"]))
+    assert ":" in token and len(token) > 30
