@@ -1,0 +1,61 @@
+"""Numbers of indicators: the language's decimal mark and thousands separator, no trailing zeros."""
+
+from decimal import Decimal
+
+from django import template
+from django.template.defaultfilters import floatformat
+
+register = template.Library()
+
+NO_VALUE = "–"
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+@register.filter
+def number(value):
+    """Decimal("1067931.000") → "1.067.931" in German, Decimal("177.277") → "177,3"; None → "–".
+
+    From 10 on one decimal is enough for reading (the stored value stays exact); below 10 up to
+    three decimals stay visible.
+    """
+    if value is None or value == "":
+        return NO_VALUE
+    value = Decimal(str(value))
+    places = min(_decimals(value), 1 if abs(value) >= 10 else 3)
+    return floatformat(value, f"{places}g")
+
+
+@register.filter
+def money(value):
+    """Euros: 18000 → "18.000", 120000.5 → "120.000,50"; None → "–"."""
+    if value is None or value == "":
+        return NO_VALUE
+    return floatformat(Decimal(str(value)), "-2g")
+
+
+@register.filter
+def signed(value):
+    """A deviation with its sign: +295, −8, 0."""
+    if value is None or value == "":
+        return NO_VALUE
+    value = Decimal(str(value))
+    if value == 0:
+        return "0"
+    text = number(abs(value))
+    return f"+{text}" if value > 0 else f"−{text}"
+
+
+@register.filter
+def percent(ratio):
+    """A fraction as a signed percentage with one decimal at most: 0.059 → "+5,9 %"."""
+    if ratio is None or ratio == "":
+        return NO_VALUE
+    value = Decimal(str(ratio)) * 100
+    text = floatformat(abs(value), -1)
+    if text in ("0", "0,0", "0.0"):
+        return "0 %"
+    return f"+{text} %" if value > 0 else f"−{text} %"

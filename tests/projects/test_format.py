@@ -1,0 +1,35 @@
+"""How indicator numbers read on the pages (German)."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from projects.templatetags.projects_format import money, number, percent, signed
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("1067931.000"), "1.067.931"),
+        (Decimal("177.277"), "177,3"),
+        (Decimal("5.250"), "5,25"),
+        (Decimal("0.125"), "0,125"),
+        (Decimal("12.50"), "12,5"),
+        (None, "–"),
+    ],
+)
+def test_number(value, expected):
+    with translation.override("de"):
+        assert number(value) == expected
+
+
+def test_signed_percent_and_money():
+    with translation.override("de"):
+        assert signed(Decimal("-205")) == "−205"
+        assert signed(Decimal("2.977")) == "+2,977"
+        assert signed(Decimal("0")) == "0"
+        assert percent(Decimal("-0.108")) == "−10,8 %"
+        assert percent(Decimal("0.07")) == "+7 %"
+        assert money(Decimal("18000")) == "18.000"
+        assert money(Decimal("120000.5")) == "120.000,50"
