@@ -1,0 +1,35 @@
+"""The coordinator's dashboard card: this year's meeting key figures so far, against the targets."""
+
+from django.utils import timezone
+
+from . import selectors
+from .enums import Kpi, TrafficLight
+
+MEETING_KPIS = (
+    Kpi.MEETINGS_HELD,
+    Kpi.PARTICIPANTS_PER_MEETING,
+    Kpi.MEMBERS_REPRESENTED_PER_MEETING,
+    Kpi.MEMBERS_REPRESENTED_IN_YEAR,
+)
+
+
+def dashboard_sections(user) -> list[dict]:
+    """Four queries: the year's meetings, their attendance, the members, the targets."""
+    if not user.is_coordinator:
+        return []
+    year = timezone.localdate().year
+    statistics = selectors.meeting_statistics(year=year)
+    rows = selectors.target_rows(report=statistics, targets=selectors.kpi_targets(year=year))
+    kpis = [
+        {**row, "label": Kpi(row["kpi"]).label, "status_label": TrafficLight(row["status"]).label}
+        for row in rows
+        if row["kpi"] in MEETING_KPIS
+    ]
+    return [
+        {
+            "template": "controlling/dashboard_card.html",
+            "year": year,
+            "statistics": statistics,
+            "kpis": kpis,
+        }
+    ]

@@ -1,0 +1,194 @@
+"""The KPI definitions of the Q4 controlling, on hand-built data."""
+
+import datetime
+
+import pytest
+
+from controlling.selectors import meeting_statistics, yearly_history
+from tests.factories import UserFactory
+from tests.factories.controlling import attend, controlling_meeting, local
+
+from .conftest import REPORT_YEAR
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_meetings_gives_zeros_and_no_means(member_a, member_b, report_now):
+    stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+
+    assert stats["meetings_held"] == 0
+    assert stats["meetings_by_kind"] == {"meeting": 0, "workshop": 0}
+    assert stats["meetings_cancelled"] == 0
+    assert stats["participants_total"] == 0
+    assert stats["participants_per_meeting"] == {"mean": None, "min": None, "max": None}
+    assert stats["members_represented_per_meeting"] == {"mean": None, "min": None, "max": None}
+    assert stats["unique_participants"] == 0
+    assert stats["members_represented_in_year"] == 0
+    assert stats["member_attendance"] == [
+        {"organisation": "Stadt Detmold", "meetings_attended": 0, "rate": None},
+        {"organisation": "Stadt Lemgo", "meetings_attended": 0, "rate": None},
+    ]
+    assert stats["meetings"] == []
+
+
+def test_meetings_held_cancelled_planned_and_by_kind(year_data, report_now):
+    stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+
+    assert stats["meetings_held"] == 3
+    assert stats["meetings_by_kind"] == {"meeting": 2, "workshop": 1}
+    assert stats["meetings_cancelled"] == 1
+    assert [m["title"] for m in stats["cancelled"]] == ["Ausgefallen"]
+    assert stats["meetings_planned"] == 1
+    assert [m["title"] for m in stats["planned"]] == ["Jahresabschluss"]
+    assert [m["title"] for m in stats["meetings"]] == ["Auftakt 2025", "Workshop Wärmeplanung", "Ohne Liste"]
+
+
+def test_participants_count_distinct_people_present_including_guests_and_staff(year_data, report_now):
+    stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+
+    february, may, without_list = stats["meetings"]
+    assert february["participants"] == 5  # two representatives, the mover, the guest, the coordinator
+    assert may["participants"] == 2  # the absent deputy is not counted
+    assert stats["participants_total"] == 7
+    assert stats["participants_per_meeting"] == {"mean": 3.5, "min": 2, "max": 5}
+    assert stats["unique_participants"] == 5
+
+
+def test_meeting_without_attendance_is_flagged_and_left_out_of_the_statistics(year_data, report_now):
+    stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+
+    without_list = stats["meetings"][2]
+    assert without_list["attendance_recorded"] is False
+    assert without_list["participants"] is None
+    assert without_list["members_represented"] is None
+    assert stats["meetings_without_attendance"] == 1
+    assert stats["meetings_with_attendance"] == 2
+    # Counted as held, but not as a meeting with 0 participants (the minimum stays 2).
+    assert stats["meetings_held"] == 3
+    assert stats["participants_per_meeting"]["min"] == 2
+
+
+def test_recorded_list_with_nobody_present_counts_as_zero(member_a, report_now):
+    controlling_meeting(start=local(REPORT_YEAR, 3, 3), recorded=True)
+
+    stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+
+    assert stats["meetings"][0]["participants"] == 0
+    assert stats["participants_per_meeting"] == {"mean": 0, "min": 0, "max": 0}
+
+
+def test_check_ins_count_even_before_the_list_is_closed(rep_a, member_a, report_now):
+    meeting = controlling_meeting(start=local(REPORT_YEAR, 3, 3), recorded=False)
+    attend(meeting, rep_a, member_a)
+
+    stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+
+    assert stats["meetings_without_attendance"] == 0
+    assert stats["meetings"][0]["participants"] == 1
+
+
+def test_members_represented_use_the_organisation_frozen_on_the_attendance(year_data, report_now):
+    stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+
+    february, may, _ = stats["meetings"]
+    # February: Detmold (rep and the mover, once) and Lemgo; guest and coordinator are no members.
+    assert february["members_represented"] == 2
+    # May: the mover now speaks for Lemgo; Detmold's deputy was absent.
+    assert may["members_represented"] == 1
+    assert stats["members_represented_per_meeting"] == {"mean": 1.5, "min": 1, "max": 2}
+    assert stats["members_represented_in_year"] == 2
+    assert stats["member_count"] == 2
+
+
+def test_attendance_per_member_for_all_members(year_data, luegde, report_now):
+    stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+
+    assert stats["member_attendance"] == [
+        {"organisation": "Stadt Detmold", "meetings_attended": 1, "rate": 0.5},
+        {"organisation": "Stadt Lemgo", "meetings_attended": 2, "rate": 1.0},
+        {"organisation": "Stadt Lügde", "meetings_attended": 0, "rate": 0.0},
+    ]
+    assert stats["member_count"] == 3
+
+
+def test_member_that_left_before_the_year_is_not_counted(member_a, member_b, report_now):
+    member_b.active_until = datetime.date(REPORT_YEAR - 1, 12, 31)
+    member_b.save()
+
+    stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+
+    assert [row["organisation"] for row in stats["member_attendance"]] == ["Stadt Detmold"]
+
+
+def test_the_year_is_taken_in_local_time(rep_a, member_a):
+    # 00:30 on 1 January in Berlin is still 31 December in UTC: it belongs to the new year.
+    new_year = controlling_meeting(start=local(2026, 1, 1, 0, 30), title="Neujahr")
+    # 23:30 on 31 December in Berlin belongs to the old year.
+    old_year = controlling_meeting(start=local(2025, 12, 31, 23, 30), title="Silvester")
+    for meeting in (new_year, old_year):
+        attend(meeting, rep_a, member_a)
+    later = local(2026, 6, 1)
+
+    stats_2025 = meeting_statistics(year=2025, now=later)
+    stats_2026 = meeting_statistics(year=2026, now=later)
+
+    assert [m["title"] for m in stats_2025["meetings"]] == ["Silvester"]
+    assert stats_2025["meetings"][0]["date"] == datetime.date(2025, 12, 31)
+    assert [m["title"] for m in stats_2026["meetings"]] == ["Neujahr"]
+    assert stats_2026["meetings"][0]["date"] == datetime.date(2026, 1, 1)
+
+
+def test_a_meeting_counts_as_held_once_it_has_started(member_a):
+    controlling_meeting(start=local(REPORT_YEAR, 11, 20, 18), status="published", recorded=False)
+
+    before = meeting_statistics(year=REPORT_YEAR, now=local(REPORT_YEAR, 11, 20, 17, 59))
+    after = meeting_statistics(year=REPORT_YEAR, now=local(REPORT_YEAR, 11, 20, 18, 1))
+
+    assert (before["meetings_held"], before["meetings_planned"]) == (0, 1)
+    assert (after["meetings_held"], after["meetings_planned"]) == (1, 0)
+
+
+def test_attendees_are_listed_for_the_annex_in_german_order(year_data, report_now):
+    stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+
+    may = stats["meetings"][1]
+    assert may["attendees"] == [
+        {"name": "Gabi Gast", "organisation": "Stadtwerke Detmold", "member": False},
+        {"name": "Jörg Wechsler", "organisation": "Stadt Lemgo", "member": True},
+    ]
+
+
+def test_history_per_year_since_2016(year_data, rep_a, member_a, report_now):
+    earlier = controlling_meeting(start=local(2019, 3, 1))
+    attend(earlier, rep_a, member_a)
+
+    history = yearly_history(until_year=REPORT_YEAR, now=report_now)
+
+    assert [row["year"] for row in history] == list(range(2016, REPORT_YEAR + 1))
+    by_year = {row["year"]: row for row in history}
+    assert by_year[2019] == {"year": 2019, "meetings_held": 1, "participants_mean": 1.0}
+    assert by_year[2018] == {"year": 2018, "meetings_held": 0, "participants_mean": None}
+    assert by_year[REPORT_YEAR] == {"year": REPORT_YEAR, "meetings_held": 3, "participants_mean": 3.5}
+
+
+def _year_of_meetings(count, people, members):
+    for number in range(count):
+        meeting = controlling_meeting(start=local(REPORT_YEAR, 1 + number % 10, 1 + number))
+        for index, person in enumerate(people):
+            attend(meeting, person, members[index % len(members)])
+
+
+@pytest.mark.parametrize("meetings", [1, 12])
+def test_statistics_take_a_constant_number_of_queries(
+    meetings, member_a, member_b, report_now, django_assert_num_queries
+):
+    people = UserFactory.create_batch(40)
+    _year_of_meetings(meetings, people, [member_a, member_b])
+
+    with django_assert_num_queries(3):
+        stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+    with django_assert_num_queries(1):
+        yearly_history(until_year=REPORT_YEAR, now=report_now)
+
+    assert stats["meetings_held"] == meetings
+    assert stats["participants_total"] == 40 * meetings

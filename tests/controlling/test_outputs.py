@@ -1,0 +1,298 @@
+"""The report's outputs: JSON keys and numbers, PDF text and fonts, CSV, the management command."""
+
+import csv
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from controlling import outputs, selectors
+from controlling.enums import Kpi
+from tests.factories import KpiTargetFactory, UserFactory, YearReviewFactory
+from tests.factories.controlling import attend, controlling_meeting, local
+from tests.factories.projects import IndicatorFactory, IndicatorValueFactory, ProjectFactory
+from tests.factories.surveys import (
+    AnswerFactory,
+    QuestionFactory,
+    RecipientFactory,
+    ResponseFactory,
+    SurveyFactory,
+)
+
+from .conftest import REPORT_YEAR
+
+pytestmark = pytest.mark.django_db
+
+REQUIRED_KEYS = {
+    "year",
+    "meetings_held",
+    "meetings_by_kind",
+    "meetings_cancelled",
+    "participants_total",
+    "participants_per_meeting",
+    "unique_participants",
+    "members_represented_per_meeting",
+    "members_represented_in_year",
+    "member_attendance",
+    "meetings",
+    "projects",
+    "survey",
+    "targets",
+}
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.fixture
+def report_data(year_data, luegde, rep_b):
+    """The edge-case year plus a member with an umlaut, a target and the assessment."""
+    KpiTargetFactory(year=REPORT_YEAR, kpi=Kpi.MEETINGS_HELD, target=4, comment="Quartalsweise")
+    KpiTargetFactory(year=REPORT_YEAR, kpi=Kpi.PARTICIPANTS_PER_MEETING, target=3)
+    YearReviewFactory(year=REPORT_YEAR)
+    return year_data
+
+
+def test_json_has_the_documented_keys_and_unrounded_numbers(coordinator, report_data, login, in_q4):
+    response = login(coordinator).get(reverse("controlling:report_json", args=[REPORT_YEAR]))
+
+    data = response.json()
+    assert set(data) >= REQUIRED_KEYS
+    assert data["year"] == REPORT_YEAR
+    assert data["meetings_held"] == 3
+    assert data["meetings_by_kind"] == {"meeting": 2, "workshop": 1}
+    assert data["meetings_cancelled"] == 1
+    assert data["participants_total"] == 7
+    assert data["participants_per_meeting"] == {"mean": 3.5, "min": 2, "max": 5}
+    assert data["members_represented_per_meeting"] == {"mean": 1.5, "min": 1, "max": 2}
+    assert data["members_represented_in_year"] == 2
+    assert data["meetings_without_attendance"] == 1
+    assert [m["title"] for m in data["planned"]] == ["Jahresabschluss"]
+    assert {"organisation", "meetings_attended", "rate"} <= set(data["member_attendance"][0])
+    assert [m["organisation"] for m in data["member_attendance"]] == [
+        "Stadt Detmold",
+        "Stadt Lemgo",
+        "Stadt Lügde",
+    ]
+    assert {"date", "kind", "title", "participants", "members_represented"} <= set(data["meetings"][0])
+    assert data["meetings"][0]["date"] == "2025-02-10"
+    target = next(t for t in data["targets"] if t["kpi"] == "participants_per_meeting")
+    assert {"kpi", "target", "actual", "deviation", "status"} <= set(target)
+    assert (target["target"], target["actual"], target["deviation"], target["status"]) == (
+        3.0,
+        3.5,
+        0.5,
+        "green",
+    )
+    assert data["frozen"] is False
+
+
+def test_members_mean_stays_unrounded_in_json(coordinator, member_a, member_b, rep_a, rep_b, login, in_q4):
+    for day, people in (
+        (1, [(rep_a, member_a)]),
+        (2, [(rep_a, member_a)]),
+        (3, [(rep_a, member_a), (rep_b, member_b)]),
+    ):
+        meeting = controlling_meeting(start=local(REPORT_YEAR, 3, day))
+        for person, org in people:
+            attend(meeting, person, org)
+
+    data = login(coordinator).get(reverse("controlling:report_json", args=[REPORT_YEAR])).json()
+
+    assert data["members_represented_per_meeting"]["mean"] == pytest.approx(4 / 3)
+    assert data["participants_per_meeting"]["mean"] == pytest.approx(4 / 3)
+
+
+def test_german_pdf_text(coordinator, report_data, login, in_q4):
+    response = login(coordinator).get(reverse("controlling:report_pdf", args=[REPORT_YEAR]) + "?lang=de")
+
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Erfolgscontrolling 2025" in text
+    assert "Regionalbündnis 2050 – Klimazukunft Lippe" in text
+    assert "Kreis Lippe – Masterplanmanagement" in text
+    assert "3 Treffen durchgeführt" in text
+    assert "Mittelwert 3,5" in text  # participants per meeting with a decimal comma
+    assert "Stadt Lügde" in text
+    assert "Workshop Wärmeplanung" in text
+    assert "Noch keine Anwesenheit erfasst" in text
+    assert "Jörg Wechsler (Stadt Lemgo)" in text  # annex: attendance lists
+    assert "Quartalsweise" in text
+    pages = len(PdfReader(io.BytesIO(response.content)).pages)
+    assert f"1 / {pages}" in text and f"{pages} / {pages}" in text
+
+
+def test_english_pdf_by_parameter(coordinator, report_data, login, in_q4):
+    response = login(coordinator).get(reverse("controlling:report_pdf", args=[REPORT_YEAR]) + "?lang=en")
+
+    text = pdf_text(response.content)
+    assert "Success controlling 2025" in text
+    assert "3 meetings held" in text
+    assert "mean 3.5" in text
+    assert "Stadt Lügde" in text
+
+
+def test_pdf_embeds_its_fonts(report_data, in_q4):
+    content = outputs.report_pdf(selectors.controlling_report(year=REPORT_YEAR), language="de")
+
+    fonts = {}
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"])] = any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+    assert fonts
+    assert all(fonts.values())
+    assert any("DejaVu" in name for name in fonts)
+
+
+def test_empty_year_renders_without_errors(coordinator, member_a, login, in_q4):
+    data = login(coordinator).get(reverse("controlling:report_json", args=[2017])).json()
+    assert data["meetings_held"] == 0
+    assert data["participants_per_meeting"] == {"mean": None, "min": None, "max": None}
+
+    response = login(coordinator).get(reverse("controlling:report_pdf", args=[2017]))
+    assert "Erfolgscontrolling 2017" in pdf_text(response.content)
+    assert login(coordinator).get(reverse("controlling:year", args=[2017])).status_code == 200
+
+
+def test_command_writes_json_csv_and_pdf(report_data, tmp_path, in_q4):
+    json_file, csv_file, pdf_file = tmp_path / "r.json", tmp_path / "r.csv", tmp_path / "r.pdf"
+
+    call_command("controlling_report", year=REPORT_YEAR, output_format="json", output=str(json_file))
+    call_command("controlling_report", "--year", str(REPORT_YEAR), "--format", "csv", "-o", str(csv_file))
+    call_command(
+        "controlling_report",
+        "--year",
+        str(REPORT_YEAR),
+        "--format",
+        "pdf",
+        "-o",
+        str(pdf_file),
+        "--lang",
+        "de",
+    )
+
+    data = json.loads(json_file.read_text(encoding="utf-8"))
+    assert set(data) >= REQUIRED_KEYS
+    assert data["participants_per_meeting"]["mean"] == 3.5
+    rows = list(csv.DictReader(csv_file.read_text(encoding="utf-8-sig").splitlines()))
+    values = {(r["section"], r["item"], r["measure"]): r["value"] for r in rows}
+    assert values[("summary", "", "meetings_held")] == "3"
+    assert values[("summary", "", "participants_per_meeting_mean")] == "3.5"
+    assert values[("member_attendance", "Stadt Lügde", "meetings_attended")] == "0"
+    assert values[("target", "meetings_held", "status")] == "red"
+    assert pdf_file.read_bytes().startswith(b"%PDF")
+    assert "Mittelwert 3,5" in pdf_text(pdf_file.read_bytes())
+
+
+def test_command_json_to_stdout(report_data, in_q4):
+    out = io.StringIO()
+    call_command("controlling_report", year=REPORT_YEAR, stdout=out)
+    assert json.loads(out.getvalue())["meetings_held"] == 3
+
+
+def _meetings(count, member_a, member_b):
+    people = UserFactory.create_batch(40)
+    for number in range(count):
+        meeting = controlling_meeting(start=local(REPORT_YEAR, 1 + number % 10, 1 + number))
+        for index, person in enumerate(people):
+            attend(meeting, person, member_a if index % 2 else member_b)
+
+
+def test_report_takes_a_constant_number_of_queries(member_a, member_b, in_q4):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            selectors.controlling_report(year=REPORT_YEAR)
+        return len(queries)
+
+    _meetings(1, member_a, member_b)
+    few = count()
+    _meetings(11, member_a, member_b)
+    many = count()
+
+    assert few == many
+
+
+def test_joint_projects_and_their_indicators_are_in_the_report(coordinator, member_a, luegde, login, in_q4):
+    project = ProjectFactory(
+        title="Stadtradeln Lippe",
+        lead_organisation=luegde,
+        start=datetime.date(REPORT_YEAR, 5, 1),
+        participants=[member_a, luegde],
+    )
+    indicator = IndicatorFactory(project=project, name="Geradelte Kilometer", unit="km")
+    IndicatorValueFactory(
+        indicator=indicator, year=REPORT_YEAR, target=Decimal("1000000"), actual=Decimal("1067931.5")
+    )
+    client = login(coordinator)
+
+    data = client.get(reverse("controlling:report_json", args=[REPORT_YEAR])).json()
+    text = pdf_text(client.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]) + "?lang=de").content)
+
+    assert (data["projects"]["running"], data["projects"]["started"]) == (1, 1)
+    listed = data["projects"]["projects"][0]
+    assert (listed["title"], listed["lead"], listed["participants"]) == (
+        "Stadtradeln Lippe",
+        "Stadt Lügde",
+        2,
+    )
+    assert listed["indicators"][0]["actual"] == 1067931.5
+    assert listed["indicators"][0]["status"] == "green"
+    assert "Stadtradeln Lippe" in text
+    assert "Federführung: Stadt Lügde" in text
+    assert "Geradelte Kilometer" in text
+    assert "1.067.931,5 km" in text
+
+
+@pytest.fixture
+def survey_2025(db):
+    survey = SurveyFactory(year=REPORT_YEAR)
+    satisfaction = QuestionFactory(
+        survey=survey,
+        is_satisfaction=True,
+        text_de="Wie zufrieden sind Sie mit dem Regionalbündnis?",
+        text_en="How satisfied are you with the alliance?",
+    )
+    for number in range(4):
+        RecipientFactory(survey=survey, invited_on=datetime.date(REPORT_YEAR, 10, 1), answered=number < 3)
+    for value in (4, 5, 3):
+        AnswerFactory(response=ResponseFactory(survey=survey), question=satisfaction, scale_value=value)
+    for kpi, target in ((Kpi.SURVEY_RESPONSE_RATE, 60), (Kpi.SURVEY_SATISFACTION, Decimal("4.5"))):
+        KpiTargetFactory(year=REPORT_YEAR, kpi=kpi, target=target)
+    return survey
+
+
+def test_survey_results_and_their_targets(coordinator, member_a, survey_2025, login, in_q4):
+    client = login(coordinator)
+
+    data = client.get(reverse("controlling:report_json", args=[REPORT_YEAR])).json()
+    german = pdf_text(client.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]) + "?lang=de").content)
+    english = pdf_text(client.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]) + "?lang=en").content)
+
+    assert (data["survey"]["invited"], data["survey"]["answered"]) == (4, 3)
+    assert data["survey"]["response_rate"] == 0.75
+    assert data["survey"]["satisfaction_mean"] == 4.0
+    targets = {row["kpi"]: row for row in data["targets"]}
+    assert (targets["survey_response_rate"]["actual"], targets["survey_response_rate"]["status"]) == (
+        75.0,
+        "green",
+    )
+    assert (targets["survey_satisfaction"]["deviation"], targets["survey_satisfaction"]["status"]) == (
+        -0.5,
+        "red",
+    )
+    assert "Rücklaufquote 75 %" in german
+    assert "Wie zufrieden sind Sie mit dem Regionalbündnis?" in german
+    assert "How satisfied are you with the alliance?" in english

@@ -1,0 +1,198 @@
+"""The controlling pages: who may see them, the target and assessment forms, the dashboard card."""
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from controlling.dashboard import dashboard_sections
+from controlling.enums import Kpi
+from controlling.models import KpiTarget, YearReview
+from members.models import User
+from tests.factories import UserFactory
+from tests.factories.controlling import attend, controlling_meeting, local
+
+from .conftest import REPORT_YEAR
+
+pytestmark = pytest.mark.django_db
+
+READ_URLS = [
+    ("controlling:index", []),
+    ("controlling:year", [REPORT_YEAR]),
+    ("controlling:report_json", [REPORT_YEAR]),
+    ("controlling:report_pdf", [REPORT_YEAR]),
+]
+WRITE_URLS = ["targets_save", "review_save", "freeze", "unfreeze"]
+
+
+@pytest.mark.parametrize(("name", "args"), READ_URLS)
+def test_coordinator_may_open_everything(name, args, coordinator, year_data, login, in_q4):
+    response = login(coordinator).get(reverse(name, args=args))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("name", "args"), READ_URLS)
+@pytest.mark.parametrize("person", ["rep_a", "rep_b", "deputy_a", "guest_user"])
+def test_others_get_403(name, args, person, request, login):
+    user = request.getfixturevalue(person)
+    response = login(user).get(reverse(name, args=args))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("name", "args"), READ_URLS)
+def test_anonymous_is_sent_to_login(name, args, login, db):
+    response = login(None).get(reverse(name, args=args))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", WRITE_URLS)
+def test_representatives_cannot_change_anything(name, rep_a, login):
+    response = login(rep_a).post(reverse(f"controlling:{name}", args=[REPORT_YEAR]), {"reason": "x"})
+    assert response.status_code == 403
+    assert not KpiTarget.objects.exists()
+
+
+@pytest.mark.parametrize("year", [2015, 2100])
+def test_years_outside_the_alliance_are_404(year, coordinator, login):
+    assert login(coordinator).get(reverse("controlling:year", args=[year])).status_code == 404
+
+
+def test_index_lists_the_years_with_their_meetings(coordinator, year_data, login, in_q4):
+    response = login(coordinator).get(reverse("controlling:index"))
+
+    content = response.content.decode()
+    assert reverse("controlling:year", args=[2016]) in content
+    assert reverse("controlling:year", args=[REPORT_YEAR + 1]) in content
+    assert response.context["years"][1] == {
+        "year": REPORT_YEAR,
+        "meetings_held": 3,
+        "participants_mean": 3.5,
+        "frozen": False,
+    }
+
+
+def test_year_page_shows_the_figures_rounded_and_the_flag(coordinator, year_data, login, in_q4):
+    response = login(coordinator).get(reverse("controlling:year", args=[REPORT_YEAR]))
+
+    content = response.content.decode()
+    assert "Workshop Wärmeplanung" in content
+    assert "3,5" in content  # participants per meeting, German decimal comma
+    assert "1,5" in content  # members represented per meeting
+    assert response.context["report"]["meetings_without_attendance"] == 1
+    assert "Noch keine Anwesenheit erfasst" in content
+    # Without targets there is no traffic light to show.
+    assert 'class="traffic-light' not in content
+    assert "<svg" in content
+
+
+def _target_post(**overrides):
+    data = {}
+    for kpi in Kpi.values:
+        data.update(
+            {
+                f"{kpi}-target": "",
+                f"{kpi}-direction": "at_least",
+                f"{kpi}-tolerance_percent": "10",
+                f"{kpi}-comment": "",
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_sets_targets_inline(coordinator, year_data, login, in_q4):
+    client = login(coordinator)
+    response = client.post(
+        reverse("controlling:targets_save", args=[REPORT_YEAR]),
+        _target_post(**{"meetings_held-target": "4", "meetings_held-comment": "Quartalsweise"}),
+    )
+
+    assert response.status_code == 302
+    target = KpiTarget.objects.get(year=REPORT_YEAR)
+    assert (target.kpi, target.target, target.comment, target.updated_by) == (
+        "meetings_held",
+        4,
+        "Quartalsweise",
+        coordinator,
+    )
+    page = client.get(reverse("controlling:year", args=[REPORT_YEAR]))
+    row = next(r for r in page.context["targets"] if r["kpi"] == "meetings_held")
+    assert (row["actual"], row["target"], row["deviation"], row["status"]) == (3.0, 4.0, -1.0, "red")
+
+
+def test_invalid_targets_are_shown_as_field_errors(coordinator, login, in_q4):
+    response = login(coordinator).post(
+        reverse("controlling:targets_save", args=[REPORT_YEAR]),
+        _target_post(**{"meetings_held-target": "-3", "participants_per_meeting-tolerance_percent": "200"}),
+    )
+
+    assert response.status_code == 200
+    forms = {form.prefix: form for form in response.context["target_forms"]}
+    assert "target" in forms["meetings_held"].errors
+    assert "tolerance_percent" in forms["participants_per_meeting"].errors
+    assert not KpiTarget.objects.exists()
+
+
+def test_coordinator_writes_the_assessment(coordinator, login, in_q4):
+    response = login(coordinator).post(
+        reverse("controlling:review_save", args=[REPORT_YEAR]),
+        {"assessment": "Gute Beteiligung aus Lügde.", "work_programme": "Wärmeplanung"},
+    )
+
+    assert response.status_code == 302
+    review = YearReview.objects.get(year=REPORT_YEAR)
+    assert review.assessment == "Gute Beteiligung aus Lügde."
+    assert review.history.count() == 1
+
+
+@pytest.fixture
+def mid_2026():
+    with time_machine.travel(local(2026, 6, 1, 12), tick=False):
+        yield
+
+
+def test_dashboard_card_for_the_coordinator_only(coordinator, rep_a, login, member_a, mid_2026):
+    meeting = controlling_meeting(start=local(2026, 1, 15))
+    attend(meeting, rep_a, member_a)
+
+    response = login(coordinator).get(reverse("dashboard"))
+    assert reverse("controlling:year", args=[2026]) in response.content.decode()
+    sections = login(rep_a).get(reverse("dashboard")).context["sections"]
+    assert "controlling/dashboard_card.html" not in [section["template"] for section in sections]
+
+
+def test_dashboard_card_takes_a_constant_number_of_queries(coordinator, member_a, member_b, mid_2026):
+    def count(meetings):
+        people = UserFactory.create_batch(10)
+        for number in range(meetings):
+            meeting = controlling_meeting(start=local(2026, 1, 1 + number))
+            for person in people:
+                attend(meeting, person, member_a)
+        user = User.objects.get(pk=coordinator.pk)
+        with CaptureQueriesContext(connection) as queries:
+            sections = dashboard_sections(user)
+        return len(queries), sections
+
+    few, _sections = count(1)
+    many, sections = count(12)
+    assert few == many
+    assert sections[0]["statistics"]["meetings_held"] == 13
+    assert [row["kpi"] for row in sections[0]["kpis"]] == [
+        "meetings_held",
+        "participants_per_meeting",
+        "members_represented_per_meeting",
+        "members_represented_in_year",
+    ]
+
+
+@pytest.mark.parametrize("model", ["kpitarget", "yearreview", "frozenreport"])
+def test_admin_lists_the_controlling_records(model, login, coordinator):
+    coordinator.is_superuser = coordinator.is_staff = True
+    coordinator.save()
+    KpiTarget.objects.create(year=REPORT_YEAR, kpi=Kpi.MEETINGS_HELD, target=4)
+
+    response = login(coordinator).get(reverse(f"admin:controlling_{model}_changelist"))
+
+    assert response.status_code == 200
