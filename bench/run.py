@@ -1,0 +1,156 @@
+"""Benchmark at ten times the alliance's real size (and more): `python bench/run.py` / `make bench`.
+
+Builds a large dataset in its own PostgreSQL database (DATABASE_URL with the name suffixed
+`_bench`), then measures the main pages as a ratio to a trivial page with the same base template,
+their query counts, the controlling JSON and PDF, the history import and one reminder sweep, and
+prints a table. Results are also written to bench/results.json so runs can be compared.
+Run `python bench/run.py --rebuild` to build the dataset again.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regionalbuendnis.settings.test")
+
+
+def _bench_database_url() -> str:
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/regionalbuendnis")
+    head, _, name = base.rpartition("/")
+    return f"{head}/{name.split('?')[0]}_bench"
+
+
+os.environ["DATABASE_URL"] = _bench_database_url()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings, setup_test_environment  # noqa: E402
+
+from bench import dataset, urls_bench  # noqa: E402
+
+REPEAT = 7
+
+
+def ensure_database():
+    import psycopg
+
+    name = settings.DATABASES["default"]["NAME"]
+    params = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=params.get("HOST") or "127.0.0.1",
+        port=params.get("PORT") or 5432,
+        user=params.get("USER") or "postgres",
+        password=params.get("PASSWORD") or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def median_seconds(callable_, repeat=REPEAT):
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        callable_()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def measure_page(client, url):
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+
+    get()  # warm-up (template loading, caches)
+    return median_seconds(get), count_queries(get)
+
+
+def count_queries(callable_) -> int:
+    # An execute wrapper counts reliably across requests (the query log is reset per request).
+    executed = []
+
+    def wrapper(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        callable_()
+    return len(executed)
+
+
+def peak_memory(callable_):
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = callable_()
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return result, seconds, peak / 1024 / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the dataset")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="fraction of the full dataset (for trying out)"
+    )
+    args = parser.parse_args()
+
+    ensure_database()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    setup_test_environment()
+    sizes = dataset.build(rebuild=args.rebuild, scale=args.scale)
+
+    results = {"dataset": sizes, "pages": {}, "tasks": {}}
+    with override_settings(ROOT_URLCONF="bench.urls_bench", ALLOWED_HOSTS=["testserver"]):
+        client = Client()
+        client.force_login(dataset.coordinator(), backend="members.backends.EmailBackend")
+        trivial_seconds, trivial_queries = measure_page(client, "/bench/trivial/")
+        results["pages"]["trivial"] = {"seconds": trivial_seconds, "queries": trivial_queries, "ratio": 1.0}
+        for name, url in urls_bench.main_pages():
+            seconds, queries = measure_page(client, url)
+            results["pages"][name] = {
+                "url": url,
+                "seconds": seconds,
+                "queries": queries,
+                "ratio": seconds / trivial_seconds,
+            }
+
+    for name, measure in dataset.task_measurements():
+        results["tasks"][name] = measure()
+
+    print_table(results)
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nWritten to {ROOT / 'bench' / 'results.json'}")
+
+
+def print_table(results):
+    print("\nDataset:", ", ".join(f"{k} {v:,}" for k, v in results["dataset"].items()))
+    print(f"\n{'page':<28}{'ms (median)':>12}{'× trivial':>11}{'queries':>9}")
+    for name, row in results["pages"].items():
+        print(f"{name:<28}{row['seconds'] * 1000:>12.1f}{row['ratio']:>11.2f}{row['queries']:>9}")
+    print(f"\n{'task':<38}{'result':>40}")
+    for name, row in results["tasks"].items():
+        text = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items())
+        print(f"{name:<38}{text:>40}")
+
+
+if __name__ == "__main__":
+    main()
