@@ -32,6 +32,8 @@ def coordinator():
 
 def _sizes():
     from meetings.models import Attendance, Invitation, Meeting
+    from projects.models import Indicator, IndicatorValue, Project
+    from surveys.models import Answer, Survey
 
     return {
         "organisations": Organisation.objects.count(),
@@ -39,6 +41,11 @@ def _sizes():
         "meetings": Meeting.objects.count(),
         "invitations": Invitation.objects.count(),
         "attendances": Attendance.objects.count(),
+        "projects": Project.objects.count(),
+        "indicators": Indicator.objects.count(),
+        "indicator values": IndicatorValue.objects.count(),
+        "surveys": Survey.objects.count(),
+        "answers": Answer.objects.count(),
     }
 
 
@@ -134,16 +141,19 @@ def _meetings(rng, scale, people_by_org):
     org_ids = list(people_by_org)
     per_year = max(int(MEETINGS_PER_YEAR * scale), 4)
     today = datetime.date.today()
+    # Ten years of meetings ending a year from now: the last year's are upcoming and published, so
+    # the reminder sweep goes over 200 × 40 = 8,000 invitations; every past calendar year is full.
+    first_day = today + datetime.timedelta(days=1) - datetime.timedelta(days=365 * (YEARS - 1))
     meetings = []
-    for year in range(today.year - YEARS + 1, today.year + 1):
+    for year_index in range(YEARS):
         for n in range(per_year):
-            day = datetime.date(year, 1, 1) + datetime.timedelta(days=(n * 365) // per_year)
+            day = first_day + datetime.timedelta(days=365 * year_index + (n * 365) // per_year)
             start = datetime.datetime.combine(day, datetime.time(14, 0), tzinfo=BERLIN)
             past = day < today
             meetings.append(
                 Meeting(
                     kind=MeetingKind.WORKSHOP if n % 4 == 0 else MeetingKind.MEETING,
-                    title=f"Treffen {year}-{n:03d}",
+                    title=f"Treffen {day.year}-{year_index}-{n:03d}",
                     description="Benchmark",
                     start=start,
                     end=start + datetime.timedelta(hours=2),
@@ -151,7 +161,7 @@ def _meetings(rng, scale, people_by_org):
                     host_organisation_id=rng.choice(org_ids),
                     status=MeetingStatus.HELD if past else MeetingStatus.PUBLISHED,
                     attendance_recorded_at=start + datetime.timedelta(hours=3) if past else None,
-                    check_in_code=f"bench{year}{n}",
+                    check_in_code=f"bench{year_index}-{n}",
                 )
             )
     meetings = Meeting.objects.bulk_create(meetings)
@@ -183,12 +193,223 @@ def _meetings(rng, scale, people_by_org):
                     )
     Invitation.objects.bulk_create(invitations, batch_size=5000)
     Attendance.objects.bulk_create(attendances, batch_size=5000)
+    _invitations_sent(invitations)
+
+
+def _invitations_sent(invitations):
+    """The invitation e-mails of upcoming meetings went out ten days ago: reminders fall due."""
+    from django.utils import timezone
+
+    from meetings.enums import DeliveryKind, DeliveryStatus, MeetingStatus
+    from meetings.models import Delivery
+
+    sent_at = timezone.now() - datetime.timedelta(days=10)
+    Delivery.objects.bulk_create(
+        (
+            Delivery(
+                kind=DeliveryKind.INVITATION,
+                object_key=f"meeting:{invitation.meeting_id}",
+                email=invitation.person.email,
+                recipient=invitation.person,
+                meeting_id=invitation.meeting_id,
+                status=DeliveryStatus.SENT,
+                attempts=1,
+                version=0,
+                sent_at=sent_at,
+            )
+            for invitation in invitations
+            if invitation.meeting.status == MeetingStatus.PUBLISHED
+        ),
+        batch_size=5000,
+    )
+
+
+PROJECTS = 500
+INDICATORS_PER_PROJECT = 2
+ALLIANCE_INDICATORS = 10
+SURVEY_QUESTIONS = 8
+
+
+def _years():
+    today = datetime.date.today()
+    return range(today.year - YEARS + 1, today.year + 1)
+
+
+def _projects(rng, scale, people_by_org):
+    """500 joint projects with participants, a status history, indicators and yearly values."""
+    from projects.enums import ActivityStatus, Field, ProjectStatus
+    from projects.models import ClimateActivity, Indicator, IndicatorValue, Project, StatusChange
+
+    org_ids = list(people_by_org)
+    years = list(_years())
+    statuses = (
+        [ProjectStatus.RUNNING] * 4
+        + [ProjectStatus.COMPLETED] * 3
+        + [
+            ProjectStatus.PLANNED,
+            ProjectStatus.IDEA,
+            ProjectStatus.PAUSED,
+        ]
+    )
+    fields = list(Field.values)
+    count = max(int(PROJECTS * scale), 10)
+    projects = Project.objects.bulk_create(
+        Project(
+            title=f"Projekt {n:03d}",
+            summary="Benchmark",
+            field=fields[n % len(fields)],
+            lead_organisation_id=rng.choice(org_ids),
+            start=datetime.date(rng.choice(years), 1 + n % 12, 1),
+            status=statuses[n % len(statuses)],
+        )
+        for n in range(count)
+    )
+    Participation = Project.participants.through
+    Participation.objects.bulk_create(
+        Participation(project_id=project.pk, organisation_id=org_id)
+        for project in projects
+        for org_id in rng.sample(org_ids, 8)
+    )
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            project=project,
+            from_status="" if project.status == ProjectStatus.IDEA else ProjectStatus.RUNNING,
+            to_status=project.status,
+            changed_on=project.start + datetime.timedelta(days=200),
+        )
+        for project in projects
+    )
+    indicators = Indicator.objects.bulk_create(
+        [
+            Indicator(project=project, name=f"Kennzahl {n}", unit="t CO2", position=n)
+            for project in projects
+            for n in range(INDICATORS_PER_PROJECT)
+        ]
+        + [
+            Indicator(name=f"Bündnis-Kennzahl {n}", unit="MWh", position=n)
+            for n in range(ALLIANCE_INDICATORS)
+        ]
+    )
+    values = []
+    for indicator in indicators:
+        for year in years:
+            values.append(
+                IndicatorValue(indicator=indicator, year=year, target=100, actual=rng.randint(50, 150))
+            )
+            if indicator.project_id is None:
+                values.extend(
+                    IndicatorValue(
+                        indicator=indicator, year=year, organisation_id=org_id, actual=rng.randint(1, 20)
+                    )
+                    for org_id in org_ids
+                )
+    IndicatorValue.objects.bulk_create(values, batch_size=5000)
+    ClimateActivity.objects.bulk_create(
+        (
+            ClimateActivity(
+                organisation_id=org_id,
+                title=f"Maßnahme {org_id}-{year}",
+                field=fields[(org_id + year) % len(fields)],
+                year=year,
+                status=ActivityStatus.COMPLETED if year < years[-1] else ActivityStatus.RUNNING,
+            )
+            for org_id in org_ids
+            for year in years
+        ),
+        batch_size=5000,
+    )
+
+
+def _surveys(rng, scale, people_by_org):
+    """One yearly survey each year, sent to representatives and deputies, about 60 % answering."""
+    from surveys.enums import QuestionKind, SurveyStatus
+    from surveys.models import Answer, Question, Recipient, Response, Survey
+
+    today = datetime.date.today()
+    kinds = [QuestionKind.SCALE, QuestionKind.SCALE, QuestionKind.SINGLE, QuestionKind.MULTIPLE]
+    kinds += [QuestionKind.SCALE, QuestionKind.SINGLE, QuestionKind.SCALE, QuestionKind.TEXT]
+    labels = ["sehr schlecht", "schlecht", "mittel", "gut", "sehr gut"]
+    options = ["Ja", "Nein", "Teilweise", "Weiß nicht"]
+    recipients, responses, answers = [], [], []
+    for year in _years():
+        send_on, closes_on = datetime.date(year, 10, 1), datetime.date(year, 11, 30)
+        is_open = closes_on >= today
+        opened_at = datetime.datetime.combine(send_on, datetime.time(8), tzinfo=BERLIN)
+        survey = Survey.objects.create(
+            year=year,
+            title_de=f"Feedback-Umfrage {year}",
+            title_en=f"Feedback survey {year}",
+            status=SurveyStatus.OPEN if is_open else SurveyStatus.CLOSED,
+            send_on=send_on,
+            closes_on=closes_on,
+            reminder_offsets=[14, 3],
+            opened_at=opened_at,
+            closed_at=None
+            if is_open
+            else datetime.datetime.combine(closes_on, datetime.time(23), tzinfo=BERLIN),
+        )
+        questions = Question.objects.bulk_create(
+            Question(
+                survey=survey,
+                position=n,
+                kind=kind,
+                text_de=f"Frage {n}",
+                text_en=f"Question {n}",
+                is_satisfaction=n == 0,
+                scale_labels_de=labels if kind == QuestionKind.SCALE else [],
+                scale_labels_en=labels if kind == QuestionKind.SCALE else [],
+                options_de=options if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else [],
+                options_en=options if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else [],
+            )
+            for n, kind in enumerate(kinds[:SURVEY_QUESTIONS])
+        )
+        for org_id, staff in people_by_org.items():
+            for person in staff[:2]:
+                answered = rng.random() < 0.6
+                recipients.append(
+                    Recipient(
+                        survey=survey,
+                        person=person,
+                        organisation_id=org_id,
+                        role=MembershipRole.REPRESENTATIVE if person is staff[0] else MembershipRole.DEPUTY,
+                        email=person.email,
+                        name=person.full_name,
+                        invited_on=send_on,
+                        answered=answered,
+                    )
+                )
+                if not answered:
+                    continue
+                response = Response(survey=survey)
+                responses.append(response)
+                for question in questions:
+                    answer = Answer(response=response, question=question)
+                    if question.kind == QuestionKind.SCALE:
+                        answer.scale_value = rng.randint(1, 5)
+                    elif question.kind == QuestionKind.SINGLE:
+                        answer.choices = [rng.randrange(len(options))]
+                    elif question.kind == QuestionKind.MULTIPLE:
+                        answer.choices = sorted(rng.sample(range(len(options)), 2))
+                    else:
+                        answer.text = "Weiter so."
+                    answers.append(answer)
+    Recipient.objects.bulk_create(recipients, batch_size=5000)
+    Response.objects.bulk_create(responses, batch_size=5000)
+    Answer.objects.bulk_create(answers, batch_size=5000)
 
 
 # Other apps' parts of the dataset (projects, surveys): functions (rng, scale, people_by_org).
-EXTRA_BUILDERS = []
+EXTRA_BUILDERS = [_projects, _surveys]
 
 
 def task_measurements():
     """(name, callable returning a dict of figures) for the non-page measurements."""
-    return []
+    from bench import tasks, urls_bench
+
+    user, year = coordinator(), urls_bench.controlling_year()
+    return [
+        ("controlling JSON (one year)", lambda: tasks.controlling_json(user, year)),
+        ("controlling PDF (one year)", lambda: tasks.controlling_pdf(user, year)),
+        ("import_history (5,000 rows)", tasks.history_import),
+        ("delivery sweep", tasks.delivery_sweep),
+    ]

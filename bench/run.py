@@ -9,6 +9,7 @@ Run `python bench/run.py --rebuild` to build the dataset again.
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import sys
@@ -21,10 +22,31 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regionalbuendnis.settings.test")
 
 
+def _arguments():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the dataset")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="fraction of the full dataset, built in its own database (`_bench_small`); "
+        "the full run then shows the small run's query counts beside its own",
+    )
+    return parser.parse_args()
+
+
+ARGS = _arguments()
+FULL = ARGS.scale == 1.0
+
+
 def _bench_database_url() -> str:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/regionalbuendnis")
     head, _, name = base.rpartition("/")
-    return f"{head}/{name.split('?')[0]}_bench"
+    return f"{head}/{name.split('?')[0]}_bench{'' if FULL else '_small'}"
+
+
+def _results_path() -> Path:
+    return ROOT / "bench" / ("results.json" if FULL else "results_small.json")
 
 
 os.environ["DATABASE_URL"] = _bench_database_url()
@@ -104,13 +126,7 @@ def peak_memory(callable_):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the dataset")
-    parser.add_argument(
-        "--scale", type=float, default=1.0, help="fraction of the full dataset (for trying out)"
-    )
-    args = parser.parse_args()
-
+    args = ARGS
     ensure_database()
     from django.core.management import call_command
 
@@ -133,23 +149,36 @@ def main():
                 "ratio": seconds / trivial_seconds,
             }
 
-    for name, measure in dataset.task_measurements():
-        results["tasks"][name] = measure()
+        # No line per enqueued task or PDF layout step in the table.
+        for logger in ("celery", "weasyprint", "weasyprint.progress"):
+            logging.getLogger(logger).setLevel(logging.WARNING)
+        for name, measure in dataset.task_measurements():
+            results["tasks"][name] = measure()
 
-    print_table(results)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, default=str))
-    print(f"\nWritten to {ROOT / 'bench' / 'results.json'}")
+    small = ROOT / "bench" / "results_small.json"
+    small_results = json.loads(small.read_text()) if FULL and small.exists() else None
+    print_table(results, small_results)
+    _results_path().write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nWritten to {_results_path()}")
 
 
-def print_table(results):
+def print_table(results, small_results=None):
     print("\nDataset:", ", ".join(f"{k} {v:,}" for k, v in results["dataset"].items()))
-    print(f"\n{'page':<28}{'ms (median)':>12}{'× trivial':>11}{'queries':>9}")
+    small_pages = small_results["pages"] if small_results else {}
+    small_header = f"{'queries (small)':>17}" if small_pages else ""
+    print(f"\n{'page':<30}{'ms (median)':>12}{'× trivial':>11}{'queries':>9}{small_header}")
     for name, row in results["pages"].items():
-        print(f"{name:<28}{row['seconds'] * 1000:>12.1f}{row['ratio']:>11.2f}{row['queries']:>9}")
-    print(f"\n{'task':<38}{'result':>40}")
+        small_queries = f"{small_pages.get(name, {}).get('queries', '–'):>17}" if small_pages else ""
+        print(
+            f"{name:<30}{row['seconds'] * 1000:>12.1f}{row['ratio']:>11.2f}{row['queries']:>9}{small_queries}"
+        )
+    print(f"\n{'task':<30}  result")
     for name, row in results["tasks"].items():
         text = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items())
-        print(f"{name:<38}{text:>40}")
+        print(f"{name:<30}  {text}")
+    if small_results:
+        sizes = ", ".join(f"{k} {v:,}" for k, v in small_results["dataset"].items())
+        print(f"\nqueries (small): the same pages on the small dataset ({sizes})")
 
 
 if __name__ == "__main__":
