@@ -77,11 +77,10 @@ def _subject(kind: str, meeting) -> str:
     return _("Reminder: %(title)s, %(when)s") % values
 
 
-def meeting_email(*, kind: str, invitation, calendars: dict | None = None) -> EmailMultiAlternatives:
+def meeting_email(*, kind: str, invitation) -> EmailMultiAlternatives:
     """Invitation, update, cancellation, reminder or answer request for one invitation.
 
-    `calendars` (a dict shared by one batch) keeps the meeting's .ics per method and language: it is
-    the same for every invitee and lists all of them, so it is built once, not once per e-mail.
+    The attached .ics names only this recipient as attendee (see `ics.meeting_ics`).
     """
     meeting, person = invitation.meeting, invitation.person
     with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
@@ -111,11 +110,9 @@ def meeting_email(*, kind: str, invitation, calendars: dict | None = None) -> Em
         )
         method = CALENDAR_METHODS.get(kind)
         if method:
-            calendars = {} if calendars is None else calendars
-            key = (method, translation.get_language())
-            if key not in calendars:
-                calendars[key] = meeting_ics(meeting, method=method)
-            message.attach(calendar_part(calendars[key], method=method))
+            message.attach(
+                calendar_part(meeting_ics(meeting, method=method, recipient=invitation), method=method)
+            )
     return message
 
 

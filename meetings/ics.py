@@ -126,18 +126,23 @@ def _event(meeting: Meeting, *, stamp: datetime.datetime, attendees=()) -> icale
     return event
 
 
-def meeting_ics(meeting: Meeting, *, method: str = "PUBLISH") -> bytes:
-    """One meeting as an .ics file. REQUEST and CANCEL carry the organiser and the invitees."""
+def meeting_ics(meeting: Meeting, *, method: str = "PUBLISH", recipient: Invitation | None = None) -> bytes:
+    """One meeting as an .ics file.
+
+    REQUEST and CANCEL are scheduling messages for one recipient: they carry the organiser and that
+    recipient as the only ATTENDEE. Invitees come from different municipalities; listing everyone
+    would hand each of them all the others' e-mail addresses.
+    """
     method = method.upper()
     if method not in METHODS:
         raise ValueError(f"Unsupported iTIP method {method!r}")
     attendees = ()
     if method in ("REQUEST", "CANCEL"):
-        attendees = [
-            invitation
-            for invitation in meeting.invitations.select_related("person").order_by("person__full_name", "pk")
-            if invitation.person.email
-        ]
+        if recipient is None:
+            raise ValueError(f"An iTIP {method} is addressed to one recipient; pass `recipient`.")
+        if recipient.meeting_id != meeting.pk:
+            raise ValueError("The recipient's invitation belongs to another meeting.")
+        attendees = [recipient] if recipient.person.email else []
     calendar = _calendar(method=method)
     calendar.add_component(_event(meeting, stamp=timezone.now(), attendees=attendees))
     return calendar.to_ical()

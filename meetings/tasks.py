@@ -45,7 +45,6 @@ def send_meeting_mails(self, meeting_id: int, kind: str, invitation_ids: list[in
     states = notifications.recipient_states(Delivery.objects.filter(meeting=meeting))
     reminder = notifications.current_reminder(meeting.start, now)
     retry_ids, retry_error = [], None
-    calendars = {}
     for invitation in invitations:
         invitee = notifications.invitee_from(invitation)
         state = states.get((meeting.pk, invitee.email)) or notifications.RecipientState()
@@ -60,9 +59,7 @@ def send_meeting_mails(self, meeting_id: int, kind: str, invitation_ids: list[in
                 object_key=notifications.meeting_object_key(meeting.pk),
                 variant=due.variant,
                 email=invitee.email,
-                build=functools.partial(
-                    emails.meeting_email, kind=due.kind, invitation=invitation, calendars=calendars
-                ),
+                build=functools.partial(emails.meeting_email, kind=due.kind, invitation=invitation),
                 recipient=invitation.person,
                 meeting=meeting,
                 version=meeting.sequence,

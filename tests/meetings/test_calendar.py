@@ -31,8 +31,14 @@ def only_event(calendar):
     return event
 
 
+def for_rep_a(meeting, people):
+    return meeting.invitations.select_related("person").get(person=people["rep_a"])
+
+
 def test_one_event_with_uid_sequence_method_and_timezone(people, published_meeting):
-    calendar = parse(meeting_ics(published_meeting, method="REQUEST"))
+    calendar = parse(
+        meeting_ics(published_meeting, method="REQUEST", recipient=for_rep_a(published_meeting, people))
+    )
     assert calendar["METHOD"] == "REQUEST"
     (timezone_component,) = calendar.walk("VTIMEZONE")
     assert timezone_component["TZID"] == "Europe/Berlin"
@@ -51,10 +57,12 @@ def test_one_event_with_uid_sequence_method_and_timezone(people, published_meeti
     assert "Rathaus Detmold" in str(event["LOCATION"])
 
 
-def test_request_names_organizer_and_attendees(people, published_meeting):
-    event = only_event(parse(meeting_ics(published_meeting, method="REQUEST")))
-    attendees = {str(a).removeprefix("mailto:") for a in event["ATTENDEE"]}
-    assert attendees == set(published_meeting.invitations.values_list("person__email", flat=True))
+def test_request_names_organizer_and_only_the_recipient(people, published_meeting):
+    recipient = for_rep_a(published_meeting, people)
+    event = only_event(parse(meeting_ics(published_meeting, method="REQUEST", recipient=recipient)))
+    attendee = event["ATTENDEE"]
+    assert str(attendee) == f"mailto:{people['rep_a'].email}"
+    assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
     assert str(event["ORGANIZER"]).startswith("mailto:")
     publish = only_event(parse(meeting_ics(published_meeting)))
     assert "ATTENDEE" not in publish
@@ -68,14 +76,14 @@ def test_change_raises_sequence_with_the_same_uid(people, published_meeting):
         revision=published_meeting.revision,
         venue="Rathaus Lage",
     )
-    after = only_event(parse(meeting_ics(moved, method="REQUEST")))
+    after = only_event(parse(meeting_ics(moved, method="REQUEST", recipient=for_rep_a(moved, people))))
     assert after["UID"] == before["UID"]
     assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
 
 
 def test_cancelled_meeting(people, published_meeting):
     cancelled = services.meeting_cancel(meeting=published_meeting, by=people["coordinator"])
-    calendar = parse(meeting_ics(cancelled, method="CANCEL"))
+    calendar = parse(meeting_ics(cancelled, method="CANCEL", recipient=for_rep_a(cancelled, people)))
     assert calendar["METHOD"] == "CANCEL"
     event = only_event(calendar)
     assert event["STATUS"] == "CANCELLED"
@@ -102,7 +110,7 @@ def test_meeting_moved_across_the_dst_change_keeps_its_wall_clock_time(people, t
         start=new_start,
         end=new_start + datetime.timedelta(hours=2),
     )
-    event = only_event(parse(meeting_ics(meeting, method="REQUEST")))
+    event = only_event(parse(meeting_ics(meeting, method="REQUEST", recipient=for_rep_a(meeting, people))))
     assert event["DTSTART"].to_ical() == b"20270331T140000"
     assert event["DTEND"].to_ical() == b"20270331T160000"
     assert event.decoded("DTSTART").utcoffset() == datetime.timedelta(hours=2)
