@@ -72,13 +72,15 @@ def _subject(kind: str, meeting) -> str:
         return _("Changed: %(title)s, now %(when)s") % values
     if kind == DeliveryKind.CANCELLATION:
         return _("Cancelled: %(title)s, %(when)s") % values
+    if kind == DeliveryKind.WAITLIST_PLACE:
+        return _("You have a place now: %(title)s, %(when)s") % values
     if kind == DeliveryKind.ANSWER_REQUEST:
         return _("Please answer: %(title)s, %(when)s") % values
     return _("Reminder: %(title)s, %(when)s") % values
 
 
 def meeting_email(*, kind: str, invitation) -> EmailMultiAlternatives:
-    """Invitation, update, cancellation, reminder or answer request for one invitation.
+    """Invitation, update, cancellation, reminder, answer request or waiting-list place for one invitation.
 
     The attached .ics names only this recipient as attendee (see `ics.meeting_ics`).
     """
@@ -91,7 +93,12 @@ def meeting_email(*, kind: str, invitation) -> EmailMultiAlternatives:
                 (Response.MAYBE.label, rsvp_url(invitation, Response.MAYBE)),
                 (Response.NO.label, rsvp_url(invitation, Response.NO)),
             ]
-        show_agenda = kind in (DeliveryKind.INVITATION, DeliveryKind.UPDATE, DeliveryKind.REMINDER)
+        show_agenda = kind in (
+            DeliveryKind.INVITATION,
+            DeliveryKind.UPDATE,
+            DeliveryKind.REMINDER,
+            DeliveryKind.WAITLIST_PLACE,
+        )
         context = {
             "kind": str(kind),
             "person": person,

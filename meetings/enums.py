@@ -40,6 +40,7 @@ class DeliveryKind(models.TextChoices):
     CANCELLATION = "cancellation", _("Cancellation")
     REMINDER = "reminder", _("Reminder")
     ANSWER_REQUEST = "answer_request", _("Request to answer")
+    WAITLIST_PLACE = "waitlist_place", _("Place from the waiting list")
     DIGEST = "digest", _("Daily digest")
     SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")

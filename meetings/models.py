@@ -180,6 +180,9 @@ class Invitation(models.Model):
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     # Set while a "yes" waits for a free place in a full workshop; lower numbers move up first.
     waitlist_position = models.PositiveIntegerField(_("waiting list position"), null=True, blank=True)
+    # When the person last moved up from the waiting list to a place; the "you have a place now"
+    # e-mail is keyed by it, so moving up again later is told again, but each move only once.
+    promoted_at = models.DateTimeField(_("moved up from the waiting list at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,12 +11,14 @@ Per invitee and meeting, in this order:
 1. invitation (variant "") when the meeting is published and has not started;
 2. update (variant = the meeting's SEQUENCE) when the last invitation/update they received carried
    an older SEQUENCE (date, time or place changed since);
-3. reminder (accepted or "maybe") or answer request (no answer yet) at the current offset of
+3. "you have a place now" (variant = the moment of moving up) when the person moved up from the
+   waiting list of a full meeting and has not been told yet;
+4. reminder (accepted or "maybe") or answer request (no answer yet) at the current offset of
    `settings.MEETING_REMINDER_OFFSETS_DAYS`: due at `settings.MEETING_REMINDER_TIME`, local time,
    N calendar days before the meeting's local date (right across DST changes). Only the nearest due
    offset counts (a worker that was down for a week sends one reminder, not two), and not when the
    person heard from us after that moment anyway (a fresh update or a late invitation);
-4. cancellation (variant "") when the meeting is cancelled, to those who received an invitation.
+5. cancellation (variant "") when the meeting is cancelled, to those who received an invitation.
 Nothing is sent once the meeting has started.
 """
 
@@ -44,6 +46,7 @@ MEETING_MAIL_KINDS = (
     DeliveryKind.CANCELLATION,
     DeliveryKind.REMINDER,
     DeliveryKind.ANSWER_REQUEST,
+    DeliveryKind.WAITLIST_PLACE,
 )
 # Mails that bring the invitee's calendar entry up to date (they carry the .ics).
 CALENDAR_KINDS = (DeliveryKind.INVITATION, DeliveryKind.UPDATE)
@@ -69,6 +72,11 @@ def invitees_added(*, meeting, invitation_ids) -> None:
     _enqueue(meeting.pk, DeliveryKind.INVITATION, list(invitation_ids))
 
 
+def waitlist_promoted(*, meeting, invitation_ids) -> None:
+    """People moved up from the waiting list to a place: each is told they have a place now."""
+    _enqueue(meeting.pk, DeliveryKind.WAITLIST_PLACE, list(invitation_ids))
+
+
 def _enqueue(meeting_id: int, kind: str, invitation_ids: list[int] | None = None) -> None:
     from .tasks import send_meeting_mails
 
@@ -84,6 +92,11 @@ def reminder_due_at(start: datetime.datetime, offset_days: int) -> datetime.date
     day = timezone.localdate(start) - datetime.timedelta(days=offset_days)
     at = datetime.time.fromisoformat(settings.MEETING_REMINDER_TIME)
     return timezone.make_aware(datetime.datetime.combine(day, at))
+
+
+def waitlist_place_variant(promoted_at: datetime.datetime) -> str:
+    # One e-mail per move up: someone who drops back onto the list and moves up again is told again.
+    return promoted_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
 
 
 class Reminder(NamedTuple):
@@ -116,6 +129,7 @@ class Invitee(NamedTuple):
     waitlisted: bool
     notify_reminders: bool
     notify_answer_requests: bool
+    promoted_at: datetime.datetime | None = None
 
 
 class SentRow(NamedTuple):
@@ -210,6 +224,16 @@ def due_mail(
             else None
         )
 
+    has_place = invitee.response == Response.YES and not invitee.waitlisted
+    if has_place and invitee.promoted_at is not None:
+        variant = waitlist_place_variant(invitee.promoted_at)
+        if state.status_of(DeliveryKind.WAITLIST_PLACE, variant) in (None, DeliveryStatus.PENDING):
+            return (
+                DueMail(DeliveryKind.WAITLIST_PLACE, variant)
+                if state.ready(DeliveryKind.WAITLIST_PLACE, variant, ready_at)
+                else None
+            )
+
     if reminder is None:
         return None
     if state.informed_at is not None and state.informed_at >= reminder.due_at:
@@ -248,6 +272,7 @@ def invitee_from(invitation: Invitation) -> Invitee:
         waitlisted=invitation.waitlist_position is not None,
         notify_reminders=person.notify_reminders,
         notify_answer_requests=person.notify_answer_requests,
+        promoted_at=invitation.promoted_at,
     )
 
 
@@ -289,15 +314,31 @@ def due_meeting_mails(now=None) -> dict[tuple[int, str], list[int]]:
         "waitlist_position",
         "person__notify_reminders",
         "person__notify_answer_requests",
+        "promoted_at",
     )
     states = recipient_states(
         Delivery.objects.filter(**{f"meeting__{key}": value for key, value in upcoming.items()})
     )
     reminders = {pk: current_reminder(meeting.start, now) for pk, meeting in meetings.items()}
     due: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for pk, meeting_id, email, response, waitlist_position, notify_reminders, notify_answers in invitations:
+    for (
+        pk,
+        meeting_id,
+        email,
+        response,
+        waitlist_position,
+        notify_reminders,
+        notify_answers,
+        promoted_at,
+    ) in invitations:
         invitee = Invitee(
-            pk, email.lower(), response, waitlist_position is not None, notify_reminders, notify_answers
+            pk,
+            email.lower(),
+            response,
+            waitlist_position is not None,
+            notify_reminders,
+            notify_answers,
+            promoted_at,
         )
         state = states.get((meeting_id, invitee.email)) or RecipientState()
         mail = due_mail(

@@ -512,9 +512,13 @@ def _promote_waitlist(meeting: Meeting) -> list[Invitation]:
         if free <= 0:
             return []
     promoted = list(waiting if free is None else waiting[:free])
+    now = timezone.now()
     for invitation in promoted:
         invitation.waitlist_position = None
-        invitation.save(update_fields=["waitlist_position"])
+        invitation.promoted_at = now
+        invitation.save(update_fields=["waitlist_position", "promoted_at"])
+    if promoted:
+        notifications.waitlist_promoted(meeting=meeting, invitation_ids=[i.pk for i in promoted])
     return promoted
 
 
@@ -556,8 +560,11 @@ def invitation_respond(
             if full:
                 last = meeting.invitations.aggregate(last=Max("waitlist_position"))["last"] or 0
                 invitation.waitlist_position = last + 1
+                invitation.promoted_at = None
     else:
         invitation.waitlist_position = None
+        # Whoever gives up a place they moved up to needs no "you have a place now" any more.
+        invitation.promoted_at = None
     invitation.full_clean()
     invitation.save()
     if had_place and response != Response.YES:
