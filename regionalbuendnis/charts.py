@@ -4,6 +4,7 @@ Each function returns markup marked safe (all text is escaped here) with a <titl
 <desc> for screen readers, plus the numbers as text labels so the chart is readable in print.
 """
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
@@ -12,6 +13,12 @@ from django.utils.safestring import mark_safe
 
 PALETTE = ["#1f5f3a", "#8a5a00", "#1c4f8a", "#7a1f5f", "#4d4d4d"]
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
+AXIS_FONT_SIZE = 10
+# Widest digit/separator of DejaVu Sans and Arial is about 0.64 em: an upper bound for label widths.
+CHAR_WIDTH_EM = 0.64
+MIN_LEFT_MARGIN = 44
+# Axis maxima are the smallest of these (times a power of ten) at or above the largest value.
+NICE_STEPS = ("1", "1.2", "1.5", "2", "2.5", "3", "4", "5", "6", "8", "10")
 
 
 def _fmt(value) -> str:
@@ -30,11 +37,22 @@ def _floats(values) -> list:
 
 
 def _nice_max(values) -> float:
+    """A round axis maximum close above the data (1,102,400 → 1,200,000, not 2,000,000)."""
     top = max((v for v in values if v is not None), default=0)
     if top <= 0:
         return 1
-    magnitude = 10 ** (len(str(int(top))) - 1)
-    return ((top // magnitude) + 1) * magnitude
+    magnitude = Decimal(10) ** max(math.floor(math.log10(top)), 0)
+    return next(float(Decimal(step) * magnitude) for step in NICE_STEPS if Decimal(step) * magnitude >= top)
+
+
+def _left_margin(axis_labels) -> int:
+    """Room for the right-aligned y-axis labels, so "2.000.000" is not cut off at the left edge."""
+    widest = max(len(label) for label in axis_labels) * CHAR_WIDTH_EM * AXIS_FONT_SIZE
+    return max(MIN_LEFT_MARGIN, math.ceil(widest) + 12)
+
+
+def _axis_label(left, y, text) -> str:
+    return f'<text x="{left - 6}" y="{y}" {FONT} font-size="{AXIS_FONT_SIZE}" text-anchor="end">{text}</text>'
 
 
 def bar_chart(labels, values, *, title: str, width: int = 640, height: int = 260, unit: str = ""):
@@ -44,9 +62,9 @@ def bar_chart(labels, values, *, title: str, width: int = 640, height: int = 260
     """
     labels, values = list(labels), list(values)
     numbers = _floats(values)
-    left, right, top, bottom = 44, 10, 28, 48
-    plot_w, plot_h = width - left - right, height - top - bottom
     maximum = _nice_max(numbers)
+    left, right, top, bottom = _left_margin([_fmt(maximum), "0"]), 10, 28, 48
+    plot_w, plot_h = width - left - right, height - top - bottom
     slot = plot_w / max(len(values), 1)
     bar_w = max(min(slot * 0.7, 60), 2)
     parts = [
@@ -58,8 +76,8 @@ def bar_chart(labels, values, *, title: str, width: int = 640, height: int = 260
         + "</desc>",
         f'<text x="{left}" y="16" {FONT} font-size="13" font-weight="bold">{escape(title)}</text>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#333"/>',
-        f'<text x="{left - 6}" y="{top + 4}" {FONT} font-size="10" text-anchor="end">{_fmt(maximum)}</text>',
-        f'<text x="{left - 6}" y="{top + plot_h}" {FONT} font-size="10" text-anchor="end">0</text>',
+        _axis_label(left, top + 4, _fmt(maximum)),
+        _axis_label(left, top + plot_h, "0"),
     ]
     for index, (label, value, number) in enumerate(zip(labels, values, numbers, strict=True)):
         x = left + index * slot + (slot - bar_w) / 2
@@ -89,10 +107,10 @@ def line_chart(labels, series: dict, *, title: str, width: int = 640, height: in
     The axis starts at zero: negative values are labelled but drawn on the zero line.
     """
     labels = list(labels)
-    left, right, top, bottom = 44, 10, 28, 62
-    plot_w, plot_h = width - left - right, height - top - bottom
     all_values = _floats(v for values in series.values() for v in values)
     maximum = _nice_max(all_values)
+    left, right, top, bottom = _left_margin([_fmt(maximum), "0"]), 10, 28, 62
+    plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(labels) - 1, 1)
 
     def point(index, value):
@@ -108,8 +126,8 @@ def line_chart(labels, series: dict, *, title: str, width: int = 640, height: in
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
         f'<text x="{left}" y="16" {FONT} font-size="13" font-weight="bold">{escape(title)}</text>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#333"/>',
-        f'<text x="{left - 6}" y="{top + 4}" {FONT} font-size="10" text-anchor="end">{_fmt(maximum)}</text>',
-        f'<text x="{left - 6}" y="{top + plot_h}" {FONT} font-size="10" text-anchor="end">0</text>',
+        _axis_label(left, top + 4, _fmt(maximum)),
+        _axis_label(left, top + plot_h, "0"),
     ]
     for index, label in enumerate(labels):
         x = left + index * step

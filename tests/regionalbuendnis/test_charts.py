@@ -129,3 +129,52 @@ class TestLineChart:
     def test_series_length_must_match_the_labels(self):
         with pytest.raises(ValueError):
             line_chart(["a", "b"], {"x": [1]}, title="t")
+
+
+def axis_labels(root):
+    """The y-axis labels: right-aligned texts left of the plot."""
+    return [t for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+
+
+# An upper bound for the width of a digit or separator at the axis font size (0.64 em of 10 px).
+MAX_CHAR_WIDTH = 6.4
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize(
+    "render",
+    [
+        lambda values: bar_chart(["2023", "2024", "2025"], values, title="km"),
+        lambda values: line_chart(["2023", "2024", "2025"], {"Soll": values, "Ist": values}, title="km"),
+    ],
+    ids=["bar", "line"],
+)
+def test_axis_labels_in_the_millions_fit_inside_the_drawing(render, language):
+    with translation.override(language):
+        root = parse(render([1_010_400, 1_067_931, 1_102_400]))
+    labels = axis_labels(root)
+    top_label = labels[0]
+    assert top_label.text in {"1.200.000", "1,200,000"}
+    for label in labels:
+        # Right-aligned at x: the text runs from x - width to x and must not start left of 0.
+        assert float(label.get("x")) - len(label.text) * MAX_CHAR_WIDTH >= 0
+    axis = next(root.iter(f"{SVG}line"))
+    assert float(axis.get("x1")) > float(top_label.get("x"))
+
+
+def test_small_values_keep_the_narrow_margin():
+    root = parse(bar_chart(["a"], [7], title="t"))
+    assert float(next(root.iter(f"{SVG}line")).get("x1")) == 44
+
+
+@pytest.mark.parametrize(
+    ("largest", "axis_maximum"),
+    [(7, "8"), (10, "10"), (11, "12"), (177.3, "200"), (5_480, "6.000"), (1_102_400, "1.200.000")],
+)
+def test_axis_maximum_is_a_round_number_close_above_the_data(largest, axis_maximum):
+    with translation.override("de"):
+        root = parse(bar_chart(["a", "b"], [1, largest], title="t"))
+    assert axis_labels(root)[0].text == axis_maximum
+    heights = [float(r.get("height")) for r in rects(root)]
+    # The largest bar fills more than half of the plot: the axis is not twice the data.
+    assert heights[1] > (260 - 28 - 48) / 2
