@@ -1,6 +1,7 @@
-"""The pages people open on a phone fit 360 px: no horizontal scrolling, and no table cell whose
-text runs over into its neighbour. The screenshots are kept as artefacts (test-artifacts/phone-360/)
-whether the test passes or not, for a human look."""
+"""The pages people open on a phone fit 360 px: no horizontal scrolling, no table cell whose text
+runs over into its neighbour, and no table whose columns are hidden behind a sideways scroll.
+The screenshots are kept as artefacts (test-artifacts/phone-360/) whether the test passes or not,
+for a human look."""
 
 import pytest
 
@@ -16,6 +17,11 @@ SCROLL_WIDTH_JS = "() => document.documentElement.scrollWidth"
 OVERFLOWING_CELLS_JS = """() => [...document.querySelectorAll('td, th')]
   .filter((cell) => cell.offsetParent !== null && cell.scrollWidth > cell.clientWidth + 1)
   .map((cell) => cell.textContent.trim().slice(0, 40))"""
+# Tables wider than their scrolling wrapper: on a phone the columns to the right (answer, comment,
+# attendance) would be out of sight, with nothing telling that there is more.
+SCROLLING_TABLES_JS = """() => [...document.querySelectorAll('.table-responsive')]
+  .filter((wrapper) => wrapper.offsetParent !== null && wrapper.scrollWidth > wrapper.clientWidth + 1)
+  .map((wrapper) => (wrapper.querySelector('caption') || wrapper).textContent.trim().slice(0, 40))"""
 
 
 def _measure(phone, name, language, problems):
@@ -26,6 +32,9 @@ def _measure(phone, name, language, problems):
     cells = phone.evaluate(OVERFLOWING_CELLS_JS)
     if cells:
         problems[f"{name} (cells)"] = sorted(set(cells))
+    tables = phone.evaluate(SCROLLING_TABLES_JS)
+    if tables:
+        problems[f"{name} (tables scrolling sideways)"] = tables
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -48,6 +57,8 @@ def test_meeting_and_answer_pages_fit_a_phone(open_page, language, workshop_soon
     _measure(phone, "meeting-detail-coordinator", language, problems)
     phone.goto(f"/meetings/{workshop_soon.pk}/attendance/")
     _measure(phone, "attendance", language, problems)
+    phone.goto(f"/meetings/{workshop_soon.pk}/invitees/")
+    _measure(phone, "invitees", language, problems)
 
     report = "\n".join(f"  {name}: {problem}" for name, problem in problems.items())
     assert not problems, f"Does not fit {PHONE['width']} px (screenshots in {SCREENSHOTS}):\n{report}"
