@@ -325,3 +325,34 @@ class TestAnonymiseView:
         )
         assert response.status_code == 403
         assert User.objects.get(pk=leaver.pk).anonymised_at is None
+
+
+class TestPersonPageLinks:
+    """The coordinator reaches export and erasure from the person page; nobody else sees them."""
+
+    def test_coordinator_sees_export_and_anonymise(self, login, leaver, coordinator):
+        text = login(coordinator).get(reverse("members:person_detail", args=[leaver.pk])).content.decode()
+        assert f'href="{reverse("members:person_export", args=[leaver.pk])}"' in text
+        assert f'href="{reverse("members:person_anonymise", args=[leaver.pk])}"' in text
+        assert "Personenbezogene Daten herunterladen (JSON)" in text
+        assert "Person anonymisieren" in text
+
+    @pytest.mark.parametrize("who", ["rep_a", "rep_b", "deputy_a", "guest_user", "leaver"])
+    def test_others_see_neither_link(self, request, login, leaver, who):
+        text = login(request.getfixturevalue(who)).get(reverse("members:person_detail", args=[leaver.pk]))
+        assert text.status_code == 200
+        page = text.content.decode()
+        assert reverse("members:person_export", args=[leaver.pk]) not in page
+        assert reverse("members:person_anonymise", args=[leaver.pk]) not in page
+
+    def test_after_erasure_only_the_export_is_offered(self, login, leaver, coordinator):
+        person_anonymise(person=leaver, by=coordinator)
+        text = login(coordinator).get(reverse("members:person_detail", args=[leaver.pk])).content.decode()
+        assert reverse("members:person_export", args=[leaver.pk]) in text
+        assert reverse("members:person_anonymise", args=[leaver.pk]) not in text
+
+    def test_no_erasure_link_on_ones_own_page(self, login, coordinator):
+        text = (
+            login(coordinator).get(reverse("members:person_detail", args=[coordinator.pk])).content.decode()
+        )
+        assert reverse("members:person_anonymise", args=[coordinator.pk]) not in text
