@@ -202,6 +202,51 @@ def _today():
     return timezone.localdate()
 
 
+def _reported(year: int) -> bool:
+    """A year's actual values are known from its Q4 on (the success controlling), not before."""
+    today = _today()
+    return year < today.year or (year == today.year and today.month >= 10)
+
+
+def _latest_reported_year() -> int:
+    today = _today()
+    return today.year if _reported(today.year) else today.year - 1
+
+
+def _round(number: float, step: int) -> int:
+    return int(round(number / step) * step)
+
+
+def _german(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _stadtradeln_years() -> tuple[dict, dict]:
+    """The figures and CO2 factors above, continued to the latest evaluated campaign.
+
+    The demo stays current whenever it is seeded: each further year grows by about 3 %, the
+    target of a year after the table is 4 % above the previous target, the factor stays.
+    """
+    years, factors = dict(STADTRADELN_YEARS), dict(CO2_FACTORS)
+    for year in range(max(STADTRADELN_YEARS) + 1, _latest_reported_year() + 1):
+        persons, teams, km, persons_target, km_target = years[year - 1]
+        if year == max(STADTRADELN_YEARS) + 1:
+            persons_target, km_target = NEXT_TARGETS
+        else:
+            persons_target, km_target = _round(persons_target * 1.04, 100), _round(km_target * 1.04, 10_000)
+        years[year] = (round(persons * 1.03), teams + 11, round(km * 1.03), persons_target, km_target)
+        factors[year] = (factors[year - 1][0], "Demo-Annahme wie Vorjahr")
+    return years, factors
+
+
+def _next_targets(years: dict) -> tuple[int, int]:
+    last = max(years)
+    if last == max(STADTRADELN_YEARS):
+        return NEXT_TARGETS
+    _persons, _teams, _km, persons_target, km_target = years[last]
+    return _round(persons_target * 1.04, 100), _round(km_target * 1.04, 10_000)
+
+
 def _distribute(total: int, organisations) -> dict:
     """Splits a region total over the organisations by inhabitants; the parts add up to the total."""
     weights = {org: POPULATION.get(org.short_name or org.name, 5_000) for org in organisations}
@@ -214,8 +259,8 @@ def _distribute(total: int, organisations) -> dict:
 
 
 def _value(year, organisation, target, actual):
-    # An actual value for a year still ahead is refused by the service; the demo leaves it out.
-    actual = actual if year <= _today().year else None
+    # Actual values of a year still under way are not known yet; the service refuses future ones.
+    actual = actual if _reported(year) else None
     return services.ValueInput(
         year=year,
         organisation=organisation,
@@ -304,42 +349,49 @@ def _stadtradeln(coordinator, coordinator_org, members, colleague):
         source_indicator=kilometres,
         position=4,
     )
-    for year, (grams, source) in CO2_FACTORS.items():
+    years, factors = _stadtradeln_years()
+    for year, (grams, source) in factors.items():
         services.co2_factor_set(year=year, grams_per_km=Decimal(grams), source=source)
 
     people, team_values, km_values = [], [], []
-    for year, (persons, team_count, km, persons_target, km_target) in STADTRADELN_YEARS.items():
+    for year, (persons, team_count, km, persons_target, km_target) in years.items():
         people.append(_value(year, None, persons_target, persons))
         team_values.append(_value(year, None, None, team_count))
         km_values.append(_value(year, None, km_target, km))
-    next_year = max(STADTRADELN_YEARS) + 1
-    people.append(_value(next_year, None, NEXT_TARGETS[0], None))
-    km_values.append(_value(next_year, None, NEXT_TARGETS[1], None))
-    # The 2024 figures per member, so the member matrix shows who cycled how much.
-    persons, team_count, km, _target, _km_target = STADTRADELN_YEARS[2024]
-    for figures, values in ((persons, people), (team_count, team_values), (km, km_values)):
-        for org, share in _distribute(figures, members).items():
-            values.append(_value(2024, org, None, share))
+    next_year = max(years) + 1
+    next_persons, next_km = _next_targets(years)
+    people.append(_value(next_year, None, next_persons, None))
+    km_values.append(_value(next_year, None, next_km, None))
+    # The figures per member (2024 as reported, and the latest year), so the member matrix shows
+    # who cycled how much.
+    for year in sorted({2024, max(years)}):
+        persons, team_count, km, _target, _km_target = years[year]
+        for figures, values in ((persons, people), (team_count, team_values), (km, km_values)):
+            for org, share in _distribute(figures, members).items():
+                values.append(_value(year, org, None, share))
     for indicator, values in ((participants, people), (teams, team_values), (kilometres, km_values)):
         services.indicator_values_save(indicator=indicator, values=values, updated_by=coordinator)
 
+    # The milestones of this year's campaign cycle: done as far as the cycle has come.
+    cycle = _today().year
     for title, due, done in [
         (
-            "Anmeldung aller Kommunen beim Klima-Bündnis",
-            datetime.date(2025, 3, 31),
-            datetime.date(2025, 3, 12),
+            f"Anmeldung aller Kommunen beim Klima-Bündnis {cycle}",
+            datetime.date(cycle, 3, 31),
+            datetime.date(cycle, 3, 12),
         ),
         (
-            "Kampagnenzeitraum 2025 (drei Wochen im Juni)",
-            datetime.date(2025, 6, 28),
-            datetime.date(2025, 6, 28),
+            f"Kampagnenzeitraum {cycle} (drei Wochen im Juni)",
+            datetime.date(cycle, 6, 28),
+            datetime.date(cycle, 6, 28),
         ),
-        ("Siegerehrung und Auswertung 2025", datetime.date(2025, 10, 15), None),
+        (f"Siegerehrung und Auswertung {cycle}", datetime.date(cycle, 10, 15), datetime.date(cycle, 10, 9)),
+        (f"Anmeldung aller Kommunen beim Klima-Bündnis {cycle + 1}", datetime.date(cycle + 1, 3, 31), None),
     ]:
         services.milestone_create(
             project=project, title=title, due_on=due, done_on=done if done and done <= _today() else None
         )
-    for day, text in [
+    updates = [
         (
             datetime.date(2024, 9, 20),
             "Auswertung 2024: 5.295 Radelnde in 384 Teams, 1.067.931 km – rund 177 t CO2 vermieden.",
@@ -348,9 +400,40 @@ def _stadtradeln(coordinator, coordinator_org, members, colleague):
             datetime.date(2025, 7, 10),
             "Kampagne 2025 abgeschlossen, Ergebnisse werden bis Oktober ausgewertet.",
         ),
-    ]:
+    ]
+    for year in range(max(STADTRADELN_YEARS), max(years) + 1):
+        persons, team_count, km, _target, _km_target = years[year]
+        tonnes = round(km * Decimal(factors[year][0]) / 1_000_000)
+        updates.append(
+            (
+                datetime.date(year, 10, 9),
+                f"Auswertung {year}: {_german(persons)} Radelnde in {team_count} Teams, "
+                f"{_german(km)} km – rund {tonnes} t CO2 vermieden.",
+            )
+        )
+    for day, text in updates:
         if day <= _today():
             services.progress_update_create(project=project, author=coordinator, text=text, date=day)
+
+
+def _last_june() -> datetime.date:
+    today = _today()
+    return datetime.date(today.year if today.month > 6 else today.year - 1, 6, 30)
+
+
+def _kem_years() -> dict:
+    """The table above continued to the latest reported year: one more municipality a year,
+    about 2 % less heat."""
+    years = dict(KEM_YEARS)
+    for year in range(max(KEM_YEARS) + 1, _latest_reported_year() + 1):
+        count, count_target, heat, heat_target = years[year - 1]
+        years[year] = (
+            min(count + 1, 16),
+            min(count_target + 2, 16),
+            (heat * Decimal("0.98")).quantize(Decimal(1)),
+            (heat_target * Decimal("0.98")).quantize(Decimal(1)),
+        )
+    return years
 
 
 def _kem(coordinator, coordinator_org, by_name):
@@ -409,9 +492,10 @@ def _kem(coordinator, coordinator_org, by_name):
         note="Flächengewichteter Mittelwert der erfassten Liegenschaften.",
         position=2,
     )
-    counts = [_value(year, None, target, actual) for year, (actual, target, _h, _ht) in KEM_YEARS.items()]
-    counts.append(_value(max(KEM_YEARS) + 1, None, 14, None))
-    heats = [_value(year, None, target, actual) for year, (_c, _ct, actual, target) in KEM_YEARS.items()]
+    kem_years = _kem_years()
+    counts = [_value(year, None, target, actual) for year, (actual, target, _h, _ht) in kem_years.items()]
+    counts.append(_value(max(kem_years) + 1, None, min(kem_years[max(kem_years)][1] + 2, 16), None))
+    heats = [_value(year, None, target, actual) for year, (_c, _ct, actual, target) in kem_years.items()]
     for offset, name in enumerate(KEM_MEMBERS):
         if name in by_name:
             heats.append(_value(2024, by_name[name], None, Decimal("108") + 3 * offset))
@@ -425,8 +509,13 @@ def _kem(coordinator, coordinator_org, by_name):
             datetime.date(2019, 12, 31),
             datetime.date(2020, 2, 14),
         ),
-        ("Gemeinsamer Energiebericht 2024 veröffentlicht", datetime.date(2025, 6, 30), None),
-        ("Anschluss von 14 der 16 Kommunen", datetime.date(2026, 12, 31), None),
+        # Due each 30 June for the year before; the latest one is still open, so overdue.
+        (
+            f"Gemeinsamer Energiebericht {_last_june().year - 1} veröffentlicht",
+            _last_june(),
+            None,
+        ),
+        ("Anschluss von 14 der 16 Kommunen", datetime.date(_today().year + 1, 12, 31), None),
     ]:
         services.milestone_create(project=project, title=title, due_on=due, done_on=done)
     detmold = by_name.get("Detmold")
@@ -507,30 +596,41 @@ def _quartiere(coordinator, by_name):
     )
     services.indicator_values_save(
         indicator=concepts,
-        values=[_value(2025, None, 2, 1), _value(2026, None, 4, None)],
+        values=[_value(2025, None, 2, 1), _value(2026, None, 4, 3), _value(2027, None, 5, None)],
         updated_by=coordinator,
     )
     services.indicator_values_save(
         indicator=advice,
-        values=[_value(2025, None, 60, 48), _value(2025, lead, 25, 22), _value(2026, None, 120, None)],
+        values=[
+            _value(2025, None, 60, 48),
+            _value(2025, lead, 25, 22),
+            _value(2026, None, 120, 104),
+            _value(2026, lead, 45, 41),
+            _value(2027, None, 150, None),
+        ],
         updated_by=coordinator,
     )
     for title, due, done in [
         ("Quartiere ausgewählt", datetime.date(2024, 6, 30), datetime.date(2024, 6, 18)),
         ("Sanierungsmanagement besetzt", datetime.date(2025, 9, 30), datetime.date(2025, 11, 3)),
-        ("Zwischenbericht an die KfW", datetime.date(2026, 6, 30), None),
+        ("Zwischenbericht an die KfW", datetime.date(2026, 6, 30), datetime.date(2026, 7, 8)),
+        ("Quartierskonzept Lemgo-Nord im Rat beschlossen", datetime.date(2026, 12, 15), None),
     ]:
         services.milestone_create(
             project=project, title=title, due_on=due, done_on=done if done and done <= _today() else None
         )
-    if datetime.date(2025, 11, 20) <= _today():
-        services.progress_update_create(
-            project=project,
-            author=coordinator,
-            text="Auftaktveranstaltung in der Detmolder Nordstadt mit rund 80 Eigentümerinnen und "
-            "Eigentümern.",
-            date=datetime.date(2025, 11, 20),
-        )
+    for day, text in [
+        (
+            datetime.date(2025, 11, 20),
+            "Auftaktveranstaltung in der Detmolder Nordstadt mit rund 80 Eigentümerinnen und Eigentümern.",
+        ),
+        (
+            datetime.date(2026, 9, 17),
+            "Zwischenbilanz: 104 Sanierungsberatungen seit Januar, drei Quartierskonzepte beschlossen.",
+        ),
+    ]:
+        if day <= _today():
+            services.progress_update_create(project=project, author=coordinator, text=text, date=day)
 
 
 def _alliance_indicator(coordinator, members):
@@ -552,6 +652,7 @@ def _alliance_indicator(coordinator, members):
             (2022, 12, 13),
             (2024, 13, 15),
             (2025, 14, 15),
+            (2026, 15, 16),
         ]
     ]
     services.indicator_values_save(indicator=indicator, values=values, updated_by=coordinator)

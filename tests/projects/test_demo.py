@@ -9,7 +9,15 @@ import time_machine
 from django.core.management import call_command
 
 from projects.enums import ProjectStatus
-from projects.models import ClimateActivity, IndicatorValue, Milestone, ProgressUpdate, Project, StatusChange
+from projects.models import (
+    ClimateActivity,
+    Co2Factor,
+    IndicatorValue,
+    Milestone,
+    ProgressUpdate,
+    Project,
+    StatusChange,
+)
 from projects.selectors import controlling_projects
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +77,59 @@ def test_seed_demo_brings_the_projects_once():
         "Zentrales kommunales Energiemanagement (KEM)",
         "Kooperation Quartierssanierung",
     }
+
+
+def _region_actuals(project, name):
+    return dict(
+        IndicatorValue.objects.filter(
+            indicator__project=project, indicator__name=name, organisation__isnull=True
+        ).values_list("year", "actual")
+    )
+
+
+@time_machine.travel(datetime.datetime(2027, 11, 25, 9, 0))
+def test_seeded_years_later_the_demo_reaches_the_latest_campaign():
+    call_command("seed_demo", stdout=StringIO())
+    today = datetime.date(2027, 11, 25)
+    stadtradeln = Project.objects.get(title="STADTRADELN im Kreis Lippe")
+    kilometres = _region_actuals(stadtradeln, "Geradelte Kilometer")
+    # The 2026 and 2027 campaigns are evaluated by November; the 2028 one has a target only.
+    assert kilometres[2026] > kilometres[2025] and kilometres[2027] > kilometres[2026]
+    assert kilometres[2028] is None
+    assert kilometres[2024] == 1067931  # the reported figure stays
+    # The CO2 of each new year is its kilometres × the factor stored for that year.
+    factor = Co2Factor.objects.get(year=2027).grams_per_km
+    co2 = _region_actuals(stadtradeln, "Vermiedenes CO2")
+    assert co2[2027] == (kilometres[2027] * factor / 1_000_000).quantize(Decimal("0.001"))
+    # The members' figures of the latest campaign add up to the region's.
+    per_member = IndicatorValue.objects.filter(
+        indicator__project=stadtradeln, indicator__name="Geradelte Kilometer", year=2027
+    ).exclude(organisation=None)
+    assert sum(value.actual for value in per_member) == kilometres[2027]
+
+    # This year's campaign cycle is done up to the evaluation; nothing is overdue for a year.
+    milestones = {m.title: m for m in Milestone.objects.filter(project=stadtradeln)}
+    assert milestones["Siegerehrung und Auswertung 2027"].done_on is not None
+    assert not Milestone.objects.filter(
+        done_on=None, due_on__lt=today - datetime.timedelta(days=365)
+    ).exists()
+    assert Milestone.objects.filter(done_on=None, due_on__lt=today).exists()  # the highlight has an example
+    latest = ProgressUpdate.objects.filter(project=stadtradeln).order_by("-date").first()
+    assert latest.date.year == 2027 and "Auswertung 2027" in latest.text
+
+    kem = Project.objects.get(title__startswith="Zentrales kommunales Energiemanagement")
+    municipalities = _region_actuals(kem, "Mitgliedskommunen mit Energiemanagement (x von 16)")
+    assert municipalities[2027] <= 16 and municipalities[2027] >= municipalities[2025]
+
+    report = controlling_projects(year=2027)
+    figures = {row["title"]: row for row in report["projects"]}
+    stadtradeln_figures = {i["name"]: i for i in figures["STADTRADELN im Kreis Lippe"]["indicators"]}
+    assert stadtradeln_figures["Teilnehmende"]["actual"] is not None
+    assert stadtradeln_figures["Teilnehmende"]["target"] is not None
+
+
+@time_machine.travel(datetime.datetime(2026, 5, 10, 9, 0))
+def test_actual_values_of_the_year_under_way_are_not_invented():
+    call_command("seed_demo", stdout=StringIO())
+    assert not IndicatorValue.objects.filter(year=2026, actual__isnull=False).exists()
+    assert IndicatorValue.objects.filter(year=2026, target__isnull=False).exists()
