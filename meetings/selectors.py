@@ -5,7 +5,20 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
@@ -286,3 +299,31 @@ def open_action_items(user, *, limit: int | None = None):
 
 def overdue_count(user) -> int:
     return open_action_items(user).filter(due_date__lt=timezone.localdate()).count()
+
+
+@dataclass(frozen=True)
+class HostTurn:
+    organisation: Organisation
+    last_hosted: datetime.date | None
+
+
+def host_rotation(*, on: datetime.date | None = None) -> list[HostTurn]:
+    """The active members, whose turn it is to host first: never hosted, then longest ago.
+
+    Published and held meetings count (a member hosting next month is not next again); drafts and
+    cancelled meetings do not. One query.
+    """
+    on = on or timezone.localdate()
+    hosted = Q(hosted_meetings__status__in=[MeetingStatus.PUBLISHED, MeetingStatus.HELD])
+    organisations = (
+        Organisation.objects.active_members(on)
+        .annotate(last_hosted_at=Max("hosted_meetings__start", filter=hosted))
+        .order_by(F("last_hosted_at").asc(nulls_first=True), "sort_name")
+    )
+    return [
+        HostTurn(
+            organisation,
+            timezone.localdate(organisation.last_hosted_at) if organisation.last_hosted_at else None,
+        )
+        for organisation in organisations
+    ]

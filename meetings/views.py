@@ -229,7 +229,10 @@ def _answer_message(invitation) -> str:
 @login_required
 def meeting_create(request):
     require_coordinator(request.user)
-    form = MeetingForm(request.POST if request.method == "POST" else None)
+    # Hosts rotate among the members: the one whose turn it is is preselected.
+    rotation = selectors.host_rotation()
+    initial = {"host_organisation": rotation[0].organisation.pk} if rotation else {}
+    form = MeetingForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(by=request.user, **form.meeting_fields())
@@ -242,7 +245,7 @@ def meeting_create(request):
                 % {"count": meeting.invitations.count()},
             )
             return redirect(meeting)
-    return render(request, "meetings/form.html", {"form": form})
+    return render(request, "meetings/form.html", {"form": form, "host_rotation": rotation[:5]})
 
 
 @login_required
