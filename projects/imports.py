@@ -12,7 +12,9 @@ from decimal import Decimal, InvalidOperation
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .uploads import SIGNATURE_BYTES, check_size
 
@@ -29,6 +31,23 @@ COLUMNS = {
 
 # What stands in the organisation column for the value of the whole region.
 REGION_WORDS = {"", "region", "whole region", "gesamt", "region gesamt", "gesamte region", "gesamt region"}
+
+
+def example_csv(unit: str) -> str:
+    """A small file in the reader's language that this importer accepts, for the import page."""
+    headings = [
+        pgettext("import column", "year"),
+        pgettext("import column", "organisation"),
+        pgettext("import column", "target"),
+        pgettext("import column", "actual"),
+        pgettext("import column", "unit"),
+    ]
+    lines = [
+        headings,
+        ["2024", "Region", "1000000", "1067931", unit],
+        ["2024", "Detmold", "150000", formats.number_format(Decimal("163512.5"), 1), unit],
+    ]
+    return "\n".join(";".join(line) for line in lines)
 
 
 @dataclass

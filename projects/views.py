@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from members.permissions import require_coordinator
 
-from . import selectors, services
+from . import imports, selectors, services
 from .forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -472,7 +472,11 @@ def indicator_import(request, pk):
         else:
             messages.success(request, _("%(count)s rows were imported.") % {"count": count})
             return redirect(indicator)
-    return render(request, "projects/indicator_import.html", {"indicator": indicator, "form": form})
+    return render(
+        request,
+        "projects/indicator_import.html",
+        {"indicator": indicator, "form": form, "example": imports.example_csv(indicator.unit)},
+    )
 
 
 @login_required

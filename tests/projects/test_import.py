@@ -1,6 +1,8 @@
 """Importing indicator values from CSV/XLSX: all or nothing, every bad row with its line number."""
 
+import html
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -191,3 +193,30 @@ def test_number_parsing(text, expected):
 def test_non_numbers_are_refused(text):
     with pytest.raises(ValueError):
         parse_decimal(text)
+
+
+@pytest.mark.parametrize(
+    ("language", "headings", "number"),
+    [
+        ("de", "Jahr;Kommune;Soll;Ist;Einheit", "163512,5"),
+        ("en", "year;organisation;target;actual;unit", "163512.5"),
+    ],
+)
+def test_the_example_on_the_import_page_is_in_the_readers_language_and_imports(
+    login, coordinator, kilometres, member_a, settings, language, headings, number
+):
+    client = login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("projects:indicator_import", args=[kilometres.pk])).content.decode()
+    example = html.unescape(re.search(r"<code>(.*?)</code>", page, re.S).group(1))
+    assert example.splitlines()[0] == headings
+    assert f"2024;Detmold;150000;{number};km" in example
+    # What the page shows as an example is a file the importer takes as it is.
+    response = client.post(
+        reverse("projects:indicator_import", args=[kilometres.pk]), {"file": csv_file(example + "\n")}
+    )
+    assert response.status_code == 302
+    assert _values(kilometres) == {
+        (2024, None): (Decimal("1000000"), Decimal("1067931")),
+        (2024, member_a.pk): (Decimal("150000"), Decimal("163512.5")),
+    }
