@@ -241,6 +241,24 @@ def test_rsvp_form_is_answered_with_the_keyboard_alone(page, workshop_soon, rep_
     assert invitation.comment == "Ich komme mit dem Rad."
 
 
+def test_skip_link_is_the_first_stop_and_leads_into_the_content(page, coordinator):
+    """Keyboard users skip the menu: the first Tab shows the skip link, Enter moves into <main>."""
+    sign_in(page, coordinator)
+    page.goto("/meetings/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name=tr("de", "Skip to content"), exact=True)
+    assert skip.evaluate("(el) => el === document.activeElement")
+    box = skip.bounding_box()
+    assert box["width"] > 10 and box["height"] > 10, "the focused skip link must be visible"
+    assert page.evaluate(FOCUS_JS)[1], "the skip link shows no focus"
+    page.steps.step("skip-link")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    # The next Tab stays in the content, not back in the header's menu.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('main') !== null")
+
+
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_traffic_lights_say_their_status_in_words(page, language, alliance, coordinator):
     sign_in(page, coordinator)

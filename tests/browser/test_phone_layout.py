@@ -5,6 +5,7 @@ for a human look."""
 
 import pytest
 
+from tests.browser.axe import serious_violations
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import LANGUAGES, PHONE, choose_language, invitation_link, sign_in
 
@@ -32,6 +33,10 @@ def _measure(phone, name, language, problems):
     cells = phone.evaluate(OVERFLOWING_CELLS_JS)
     if cells:
         problems[f"{name} (cells)"] = sorted(set(cells))
+    # The phone layout (tables shown as blocks, the collapsed menu) must stay accessible too.
+    violations = serious_violations(phone)
+    if violations:
+        problems[f"{name} (axe)"] = violations
     tables = phone.evaluate(SCROLLING_TABLES_JS)
     if tables:
         problems[f"{name} (tables scrolling sideways)"] = tables
