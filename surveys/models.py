@@ -148,6 +148,19 @@ class Question(models.Model):
     def scale_labels(self, language: str | None = None) -> list[str]:
         return in_language(self, "scale_labels", language)
 
+    @staticmethod
+    def _pairs(german: list[str], english: list[str]) -> list[tuple[str, str]]:
+        return [(de, english[index] if index < len(english) else "") for index, de in enumerate(german)]
+
+    @property
+    def option_pairs(self) -> list[tuple[str, str]]:
+        """(German, English) per option, for the bilingual question list."""
+        return self._pairs(self.options_de, self.options_en)
+
+    @property
+    def scale_label_pairs(self) -> list[tuple[str, str]]:
+        return self._pairs(self.scale_labels_de, self.scale_labels_en)
+
 
 class Recipient(models.Model):
     """One invited person or address: link use and draft, never the submitted answers."""

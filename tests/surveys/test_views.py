@@ -339,3 +339,13 @@ def test_coordinator_card_asks_for_this_years_survey(client, login, coordinator,
     this = make_survey(year=2026, coordinator=coordinator)
     html = client.get(reverse("dashboard")).content.decode()
     assert reverse("surveys:detail", args=[this.pk]) in html and create not in html
+
+
+def test_question_list_shows_options_and_scale_labels_in_both_languages(client, login, coordinator, survey):
+    login(coordinator)
+    page = client.get(reverse("surveys:questions", args=[survey.pk])).content.decode()
+    assert (
+        '<span lang="de">Vierteljährlich (wie bisher)</span> / <span lang="en">Quarterly (as now)</span>'
+        in page
+    )
+    assert '5 = <span lang="de">sehr zufrieden</span> / <span lang="en">very satisfied</span>' in page
