@@ -16,6 +16,7 @@ def check_redis() -> str:
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
         client.ping()
-    except redis.RedisError as exc:
+    # ValueError: a malformed REDIS_URL (wrong scheme, port not a number) is reported, not a crash.
+    except (redis.RedisError, ValueError) as exc:
         return f"error: {exc.__class__.__name__}"
     return "ok"
