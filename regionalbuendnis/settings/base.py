@@ -132,8 +132,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# E-mail: EMAIL_URL (smtp://user:pass@host:587, consolemail://, ...) wins over the defaults.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# E-mail: EMAIL_URL (smtp+tls://user:pass@host:587, consolemail://, ...) or, without it, the single
+# SMTP variables EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL.
+# Neither set: e-mails are printed to the console.
+email_url = env("EMAIL_URL", default="")  # lower case: not a setting, may hold a password
+if email_url or not env("EMAIL_HOST", default=""):
+    EMAIL_CONFIG = env.email_url_config(email_url or "consolemail://")
+else:
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+    EMAIL_CONFIG = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": env("EMAIL_HOST"),
+        "EMAIL_PORT": env.int("EMAIL_PORT", default=465 if EMAIL_USE_SSL else 587),
+        "EMAIL_HOST_USER": env("EMAIL_HOST_USER", default=""),
+        "EMAIL_HOST_PASSWORD": env("EMAIL_HOST_PASSWORD", default=""),
+        "EMAIL_USE_SSL": EMAIL_USE_SSL,
+        "EMAIL_USE_TLS": env.bool("EMAIL_USE_TLS", default=not EMAIL_USE_SSL),
+    }
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Regionalbündnis 2050 <regionalbuendnis@kreis-lippe.de>"
@@ -216,6 +231,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint and fontTools narrate every PDF step at INFO; only their problems are of interest.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Meeting reminders (days before start) and how long RSVP links stay valid after a meeting.

@@ -90,3 +90,54 @@ def test_test_settings_use_postgresql_and_redis(settings):
     assert settings.REDIS_URL.startswith("redis://")
     assert settings.LANGUAGE_CODE == "de"
     assert settings.AUTH_USER_MODEL == "members.User"
+
+
+EMAIL_SETTINGS = (
+    "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'regionalbuendnis.settings.local'; "
+    "from django.conf import settings as s; "
+    "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)"
+)
+NO_EMAIL_ENV = {"EMAIL_URL": "", "EMAIL_HOST": ""}
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "django.core.mail.backends.console.EmailBackend"),
+        (
+            {"EMAIL_URL": "smtp+tls://rb:geheim@mail.example.org:587"},
+            "django.core.mail.backends.smtp.EmailBackend mail.example.org 587 rb True False",
+        ),
+        (
+            {"EMAIL_HOST": "mail.example.org", "EMAIL_HOST_USER": "rb", "EMAIL_HOST_PASSWORD": "geheim"},
+            "django.core.mail.backends.smtp.EmailBackend mail.example.org 587 rb True False",
+        ),
+        (
+            {"EMAIL_HOST": "mail.example.org", "EMAIL_USE_SSL": "true"},
+            "django.core.mail.backends.smtp.EmailBackend mail.example.org 465  False True",
+        ),
+        (
+            {"EMAIL_HOST": "relay.local", "EMAIL_PORT": "25", "EMAIL_USE_TLS": "false"},
+            "django.core.mail.backends.smtp.EmailBackend relay.local 25  False False",
+        ),
+        # EMAIL_URL wins when both are given.
+        (
+            {"EMAIL_URL": "consolemail://", "EMAIL_HOST": "mail.example.org"},
+            "django.core.mail.backends.console.EmailBackend",
+        ),
+    ],
+)
+def test_email_from_email_url_or_smtp_variables(env, expected):
+    result = run(["-c", EMAIL_SETTINGS], **{**NO_EMAIL_ENV, **env})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith(expected)
+
+
+def test_default_from_email_and_site_url_from_the_environment():
+    result = run(
+        ["-c", "import regionalbuendnis.settings.local as s; print(s.DEFAULT_FROM_EMAIL, '|', s.SITE_URL)"],
+        DEFAULT_FROM_EMAIL="Klima <klima@example.org>",
+        SITE_URL="https://rb.example.org/",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Klima <klima@example.org> | https://rb.example.org"
