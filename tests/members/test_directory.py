@@ -1,6 +1,11 @@
-"""German alphabetical order (pure and on PostgreSQL) and constant query counts of the lists."""
+"""German alphabetical order (pure, on PostgreSQL and on SQLite) and constant query counts of the lists."""
 
+import json
+import os
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +16,8 @@ from members.enums import MembershipRole
 from members.models import Organisation, german_slug, german_sort_key
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.members.test_seed import GERMAN_ORDER
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class TestGermanSortKey:
@@ -83,6 +90,54 @@ class TestDirectoryOrder:
         organisation.save()
         organisation.refresh_from_db()
         assert organisation.sort_name == "att"
+
+
+SQLITE_DIRECTORY = """
+import json, django
+django.setup()
+from io import StringIO
+from django.core.management import call_command
+from django.test import Client
+from members.models import Organisation
+from members.services import person_create
+
+call_command("migrate", verbosity=0)
+call_command("seed_alliance", stdout=StringIO())
+client = Client(HTTP_HOST="localhost")
+client.force_login(person_create(full_name="Rita Leser", email="rita@example.org"))
+response = client.get("/members/")
+html = response.content.decode()
+# The members in the order the page shows them (each name appears once, as the link to the member).
+shown = sorted(Organisation.objects.members(), key=lambda o: html.index(f">{o.name}</a>"))
+print(json.dumps([response.status_code, [o.short_name for o in shown], html]))
+"""
+
+
+def test_directory_order_is_the_same_on_sqlite(tmp_path):
+    """`make run` uses SQLite: the member directory there is in the same German order."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "regionalbuendnis.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'directory.sqlite3'}",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SQLITE_DIRECTORY],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    status, order, html = json.loads(result.stdout.strip().splitlines()[-1])
+    assert status == 200
+    assert order == GERMAN_ORDER
+    assert html.index("Gemeinde Dörentrup") < html.index("Gemeinde Extertal")
+    assert html.index("Gemeinde Leopoldshöhe") < html.index("Stadt Lügde") < html.index("Stadt Oerlinghausen")
 
 
 def _member_with_people(index):
