@@ -165,3 +165,55 @@ def test_full_workshop_via_link_goes_to_the_waiting_list(
 def test_token_contents_are_not_guessable(people, invitation):
     token = rsvp_token(invitation(people["rep_a"]))
     assert ":" in token and len(token) > 30
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["x", "!!!", "ä-ö-ü", "a" * 3000, "..", "eyJpIjoxfQ:1abc:def", "%00", "1:2:3:4:5"],
+)
+def test_garbage_tokens_show_the_clear_page_never_an_error(client, people, invitation, token):
+    mine = invitation(people["rep_a"])
+    url = reverse("meetings:rsvp", args=[token])
+    for response in (client.get(url, {"answer": "yes"}), client.post(url, {"rsvp-response": "yes"})):
+        assert response.status_code == 400
+        assert "Link" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.response == Response.PENDING
+
+
+@pytest.mark.parametrize("payload", [[1, 2], "text", 7, {"i": "eins", "p": 2}, {"i": 1}])
+def test_signed_but_malformed_payload_is_invalid_too(client, payload):
+    url = reverse("meetings:rsvp", args=[signing.Signer(salt=RSVP_SALT).sign_object(payload)])
+    assert client.get(url).status_code == 400
+
+
+def test_the_token_carries_no_timestamp_so_every_mail_has_the_same_link(people, invitation, time_machine):
+    mine = invitation(people["rep_a"])
+    time_machine.move_to(datetime.datetime.now(datetime.UTC), tick=False)
+    url = rsvp_url(mine)
+    time_machine.shift(datetime.timedelta(days=2))
+    assert rsvp_url(mine) == url
+
+
+def test_links_with_the_earlier_timestamped_tokens_still_work(client, people, invitation):
+    mine = invitation(people["rep_a"])
+    earlier = signing.dumps({"i": mine.pk, "p": mine.person_id}, salt=RSVP_SALT)
+    response = client.post(reverse("meetings:rsvp", args=[earlier]), {"rsvp-response": "maybe"})
+    assert response.status_code == 200
+    mine.refresh_from_db()
+    assert mine.response == Response.MAYBE
+
+
+def test_link_of_a_cancelled_meeting_says_so_and_changes_nothing(
+    client, people, published_meeting, invitation, settings
+):
+    mine = invitation(people["rep_a"])
+    url = path_of(rsvp_url(mine, Response.YES), settings)
+    services.meeting_cancel(meeting=published_meeting, by=people["coordinator"])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="rsvp-response"' not in page.content.decode()
+    assert client.post(url, {"rsvp-response": "yes"}).status_code == 400
+    mine.refresh_from_db()
+    assert mine.response == Response.PENDING
