@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+import time_machine
+from django.urls import reverse
 
-from controlling.selectors import meeting_statistics, yearly_history
+from controlling.selectors import controlling_report, meeting_statistics, yearly_history
 from tests.factories import UserFactory
 from tests.factories.controlling import attend, controlling_meeting, local
 
@@ -192,3 +194,34 @@ def test_statistics_take_a_constant_number_of_queries(
 
     assert stats["meetings_held"] == meetings
     assert stats["participants_total"] == 40 * meetings
+
+
+def test_year_boundary_on_new_years_eve_in_berlin(rep_a, member_a, coordinator, login):
+    """The report made live at the turn of the year, without passing a time: the clock decides."""
+    late = controlling_meeting(start=local(2025, 12, 31, 23, 30), status="published", title="Silvester")
+    attend(late, rep_a, member_a)
+    controlling_meeting(start=local(2026, 1, 1, 0, 30), status="published", recorded=False, title="Neujahr")
+
+    # 23:45 on 31 December in Berlin is 22:45 UTC: Silvester has started and belongs to 2025.
+    with time_machine.travel(local(2025, 12, 31, 23, 45), tick=False):
+        report_2025 = controlling_report(year=2025)
+        page = login(coordinator).get(reverse("controlling:year", args=[2025]))
+    assert report_2025["meetings_held"] == 1
+    assert [m["title"] for m in report_2025["meetings"]] == ["Silvester"]
+    assert report_2025["meetings"][0]["date"] == "2025-12-31"
+    assert report_2025["participants_total"] == 1
+    assert report_2025["planned"] == []
+    assert page.context["report"]["meetings_held"] == 1
+
+    # 00:15 on 1 January in Berlin is still 31 December in UTC, yet it is 2026 already.
+    with time_machine.travel(local(2026, 1, 1, 0, 15), tick=False):
+        report_2026 = controlling_report(year=2026)
+    assert report_2026["meetings_held"] == 0
+    assert [m["title"] for m in report_2026["planned"]] == ["Neujahr"]
+
+    with time_machine.travel(local(2026, 1, 1, 1, 0), tick=False):
+        report_2026 = controlling_report(year=2026)
+        history = {row["year"]: row["meetings_held"] for row in report_2026["history"]}
+    assert report_2026["meetings_held"] == 1
+    assert report_2026["meetings_without_attendance"] == 1
+    assert (history[2025], history[2026]) == (1, 1)
