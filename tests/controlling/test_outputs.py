@@ -7,13 +7,13 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from controlling import outputs, selectors
+from controlling import outputs, selectors, services
 from controlling.enums import Kpi
 from tests.factories import KpiTargetFactory, UserFactory, YearReviewFactory
 from tests.factories.controlling import attend, controlling_meeting, local
@@ -296,3 +296,148 @@ def test_survey_results_and_their_targets(coordinator, member_a, survey_2025, lo
     assert "Rücklaufquote 75 %" in german
     assert "Wie zufrieden sind Sie mit dem Regionalbündnis?" in german
     assert "How satisfied are you with the alliance?" in english
+
+
+# Besides the documented keys: what the page, PDF and freezing need, also machine-readable.
+FURTHER_KEYS = {
+    "meetings_planned",
+    "meetings_without_attendance",
+    "meetings_with_attendance",
+    "member_count",
+    "planned",
+    "cancelled",
+    "assessment",
+    "work_programme",
+    "history",
+    "generated_at",
+    "language",
+    "frozen",
+    "frozen_at",
+}
+
+
+def test_json_full_key_set(coordinator, report_data, survey_2025, login, in_q4):
+    data = login(coordinator).get(reverse("controlling:report_json", args=[REPORT_YEAR])).json()
+
+    assert set(data) == REQUIRED_KEYS | FURTHER_KEYS
+    assert set(data["meetings_by_kind"]) == {"meeting", "workshop"}
+    for key in ("participants_per_meeting", "members_represented_per_meeting"):
+        assert set(data[key]) == {"mean", "min", "max"}
+    assert all(set(row) == {"organisation", "meetings_attended", "rate"} for row in data["member_attendance"])
+    assert len(data["member_attendance"]) == data["member_count"] == 3
+    for row in data["meetings"]:
+        assert set(row) == {
+            "id",
+            "date",
+            "kind",
+            "title",
+            "participants",
+            "members_represented",
+            "attendance_recorded",
+            "attendees",
+        }
+    assert [row["kpi"] for row in data["targets"]] == list(Kpi.values)
+    for row in data["targets"]:
+        assert set(row) == {
+            "kpi",
+            "target",
+            "actual",
+            "deviation",
+            "status",
+            "direction",
+            "tolerance_percent",
+            "unit",
+            "comment",
+        }
+    assert set(data["projects"]) == {"running", "started", "completed", "projects"}
+    assert {"invited", "answered", "response_rate", "questions"} <= set(data["survey"])
+    assert all({"text", "kind", "count", "mean"} <= set(q) for q in data["survey"]["questions"])
+    # The meeting without a list is there, flagged, with no numbers (not 0).
+    unrecorded = data["meetings"][2]
+    assert (unrecorded["attendance_recorded"], unrecorded["participants"]) == (False, None)
+
+
+@pytest.fixture
+def thirds(member_a, member_b, rep_a, rep_b, deputy_a):
+    """Three meetings: 1, 2 and 2 people from 1, 1 and 2 members, so the means are 5/3 and 4/3."""
+    for day, people in (
+        (1, [(rep_a, member_a)]),
+        (2, [(rep_a, member_a), (deputy_a, member_a)]),
+        (3, [(rep_a, member_a), (rep_b, member_b)]),
+    ):
+        meeting = controlling_meeting(start=local(REPORT_YEAR, 3, day))
+        for person, org in people:
+            attend(meeting, person, org)
+
+
+def test_json_is_unrounded_while_page_and_pdf_show_one_decimal(coordinator, thirds, login, in_q4):
+    client = login(coordinator)
+
+    data = client.get(reverse("controlling:report_json", args=[REPORT_YEAR])).json()
+    page = client.get(reverse("controlling:year", args=[REPORT_YEAR])).content.decode()
+    german = pdf_text(
+        client.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]), {"lang": "de"}).content
+    )
+    english = pdf_text(
+        client.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]), {"lang": "en"}).content
+    )
+
+    assert data["participants_per_meeting"]["mean"] == 5 / 3
+    assert data["members_represented_per_meeting"]["mean"] == 4 / 3
+    assert "Mittelwert 1,7 (min. 1, max. 2)" in page
+    assert "Mittelwert 1,3 (min. 1, max. 2)" in page
+    assert "1,66" not in page and "1,33" not in page
+    assert "Teilnehmende je Treffen: Mittelwert 1,7, min. 1, max. 2" in german
+    assert "(von 2): Mittelwert 1,3, min. 1, max. 2" in german
+    assert "Participants per meeting: mean 1.7, min. 1, max. 2" in english
+    assert "(of 2): mean 1.3, min. 1, max. 2" in english
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--year", "2015", "--format", "json"], "No report for 2015"),
+        (["--year", "2200", "--format", "csv"], "No report for 2200"),
+        (["--year", "zwanzig"], "argument --year: invalid int value: 'zwanzig'"),
+        (["--year", "2025", "--format", "xlsx"], "argument --format: invalid choice: 'xlsx'"),
+        (["--year", "2025", "--format", "pdf"], "A PDF needs a file: -o report.pdf"),
+        (["--format", "json"], "the following arguments are required: --year"),
+    ],
+)
+def test_command_refuses_bad_arguments_clearly(arguments, message, db, in_q4, tmp_path):
+    with pytest.raises(CommandError) as error:
+        call_command("controlling_report", *arguments)
+
+    assert message in str(error.value)
+    assert not any(tmp_path.iterdir())
+
+
+def test_command_writes_the_frozen_report_unless_live(coordinator, report_data, member_a, tmp_path, in_q4):
+    frozen = services.report_freeze(year=REPORT_YEAR, user=coordinator)
+    report_data["may"].attendances.create(
+        person=UserFactory(full_name="Nachträglich Erfasst"), organisation=member_a, present=True
+    )
+    files = {name: tmp_path / name for name in ("final.json", "final.csv", "final.pdf", "live.json")}
+
+    call_command("controlling_report", "--year", "2025", "--format", "json", "-o", str(files["final.json"]))
+    call_command("controlling_report", "--year", "2025", "--format", "csv", "-o", str(files["final.csv"]))
+    call_command(
+        "controlling_report",
+        "--year",
+        "2025",
+        "--format",
+        "pdf",
+        "--lang",
+        "en",
+        "-o",
+        str(files["final.pdf"]),
+    )
+    call_command("controlling_report", "--year", "2025", "--live", "-o", str(files["live.json"]))
+
+    final = json.loads(files["final.json"].read_text(encoding="utf-8"))
+    assert (final["participants_total"], final["frozen"]) == (7, True)
+    rows = list(csv.DictReader(files["final.csv"].read_text(encoding="utf-8-sig").splitlines()))
+    assert {"section": "summary", "item": "", "measure": "participants_total", "value": "7"} in rows
+    assert files["final.pdf"].read_bytes() == frozen.pdf("en")
+    live = json.loads(files["live.json"].read_text(encoding="utf-8"))
+    assert (live["participants_total"], live["frozen"]) == (8, False)

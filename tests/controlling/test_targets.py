@@ -1,9 +1,12 @@
 """Targets: default offers, saving with history, traffic lights per key figure."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from pypdf import PdfReader
 
 from controlling import selectors, services
 from controlling.enums import Direction, Kpi
@@ -170,3 +173,47 @@ def test_targets_of_a_frozen_year_are_locked(coordinator):
         services.year_review_save(year=REPORT_YEAR, assessment="x", work_programme="y", user=coordinator)
 
     assert not KpiTarget.objects.exists()
+
+
+def test_targets_belong_to_their_year_and_show_on_page_and_pdf(coordinator, year_data, login, in_q4):
+    """Target, actual, deviation, light and the reason, per key figure and year."""
+    KpiTargetFactory(year=REPORT_YEAR - 1, kpi=Kpi.MEETINGS_HELD, target=Decimal("2"), comment="Vorjahr")
+    KpiTargetFactory(
+        year=REPORT_YEAR, kpi=Kpi.MEETINGS_HELD, target=Decimal("4"), comment="Quartalsweise laut Maßnahme"
+    )
+    KpiTargetFactory(
+        year=REPORT_YEAR, kpi=Kpi.PARTICIPANTS_PER_MEETING, target=Decimal("3.8"), comment="Nur knapp"
+    )
+    KpiTargetFactory(year=REPORT_YEAR, kpi=Kpi.MEMBERS_REPRESENTED_IN_YEAR, target=Decimal("2"))
+    client = login(coordinator)
+
+    response = client.get(reverse("controlling:year", args=[REPORT_YEAR]))
+    pdf = client.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]), {"lang": "de"})
+
+    rows = {row["kpi"]: row for row in response.context["targets"]}
+    assert (rows["meetings_held"]["target"], rows["meetings_held"]["actual"]) == (4.0, 3.0)
+    assert (rows["meetings_held"]["deviation"], rows["meetings_held"]["status"]) == (-1.0, "red")
+    assert rows["participants_per_meeting"]["deviation"] == pytest.approx(-0.3)
+    assert rows["participants_per_meeting"]["status"] == "amber"
+    assert rows["members_represented_in_year"]["status"] == "green"
+    content = response.content.decode()
+    assert "Quartalsweise laut Maßnahme" in content
+    assert "Vorjahr" not in content
+    assert '<span class="traffic-light red">verfehlt</span>' in content
+    assert '<span class="traffic-light amber">knapp verfehlt</span>' in content
+    assert '<span class="traffic-light green">im Soll</span>' in content
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "≥ 4 3 −1 verfehlt" in text
+    assert "≥ 3,8 3,5 −0,3 knapp verfehlt" in text
+    assert "Quartalsweise laut Maßnahme" in " ".join(text.split())  # wrapped in its narrow column
+    # Summary page: the lights at a glance.
+    assert "Durchgeführte Treffen verfehlt" in text
+
+
+def test_targets_of_other_years_do_not_count(coordinator):
+    KpiTargetFactory(year=REPORT_YEAR - 1, kpi=Kpi.MEETINGS_HELD, target=Decimal("2"))
+
+    rows = _rows(_report(), selectors.kpi_targets(year=REPORT_YEAR))
+
+    assert rows["meetings_held"]["target"] is None
+    assert rows["meetings_held"]["status"] == "none"
