@@ -8,7 +8,8 @@ from pypdf import PdfReader
 
 from controlling.enums import Kpi
 from controlling.models import FrozenReport, KpiTarget
-from tests.factories import UserFactory
+from meetings import services as meeting_services
+from tests.factories import InvitationFactory, UserFactory
 
 from .conftest import REPORT_YEAR
 
@@ -102,3 +103,49 @@ def test_representative_cannot_download_an_earlier_version(frozen, coordinator, 
     version = FrozenReport.objects.get()
     response = login(rep_a).get(reverse("controlling:frozen_version_pdf", args=[REPORT_YEAR, version.pk]))
     assert response.status_code == 403
+
+
+def test_correction_through_the_meetings_app_leaves_the_final_report_alone(
+    frozen, coordinator, year_data, rep_b, member_b, in_q4
+):
+    """The coordinator corrects February's list (Bernd was not there) after the report was sent."""
+    february = year_data["february"]
+    InvitationFactory(meeting=february, person=rep_b, organisation=member_b, role="representative")
+    sent = {language: FrozenReport.objects.get().pdf(language) for language in ("de", "en")}
+
+    meeting_services.attendance_mark(meeting=february, person=rep_b, by=coordinator, present=False, now=in_q4)
+
+    final = frozen.get(reverse("controlling:report_json", args=[REPORT_YEAR])).json()
+    live = frozen.get(reverse("controlling:report_json", args=[REPORT_YEAR]), {"live": "1"}).json()
+    assert (final["participants_total"], final["meetings"][0]["members_represented"]) == (7, 2)
+    assert (live["participants_total"], live["meetings"][0]["members_represented"]) == (6, 1)
+    for language, content in sent.items():
+        response = frozen.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]), {"lang": language})
+        assert response.status_code == 200
+        assert 'filename="erfolgscontrolling-2025-final-' in response["Content-Disposition"]
+        assert response.content == content
+        assert "Bernd Lemgo (Stadt Lemgo)" in _text(response.content)
+    live_pdf = frozen.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]), {"lang": "de", "live": "1"})
+    assert "Bernd Lemgo (Stadt Lemgo)" not in _text(live_pdf.content)
+
+
+def test_refreezing_after_a_correction_keeps_both_versions(frozen, coordinator, year_data, member_a, in_q4):
+    first = FrozenReport.objects.get()
+    frozen.post(reverse("controlling:unfreeze", args=[REPORT_YEAR]), {"reason": "Nachtrag Mai"})
+    year_data["may"].attendances.create(
+        person=UserFactory(full_name="Nachträglich Erfasst"), organisation=member_a, present=True
+    )
+
+    frozen.post(reverse("controlling:freeze", args=[REPORT_YEAR]))
+
+    second = FrozenReport.objects.get(unfrozen_at__isnull=True)
+    assert second.pk != first.pk
+    assert (first.snapshot["participants_total"], second.snapshot["participants_total"]) == (7, 8)
+    current = frozen.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]), {"lang": "de"})
+    earlier = frozen.get(
+        reverse("controlling:frozen_version_pdf", args=[REPORT_YEAR, first.pk]), {"lang": "de"}
+    )
+    assert current.content == second.pdf("de")
+    assert earlier.content == first.pdf("de")
+    assert "Nachträglich Erfasst" in _text(current.content)
+    assert "Nachträglich Erfasst" not in _text(earlier.content)

@@ -1,17 +1,29 @@
 """The controlling pages: who may see them, the target and assessment forms, the dashboard card."""
 
+import io
+
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
+from controlling import services
 from controlling.dashboard import dashboard_sections
 from controlling.enums import Kpi
 from controlling.models import KpiTarget, YearReview
 from members.models import User
-from tests.factories import UserFactory
+from tests.factories import KpiTargetFactory, UserFactory, YearReviewFactory
 from tests.factories.controlling import attend, controlling_meeting, local
+from tests.factories.projects import IndicatorFactory, IndicatorValueFactory, ProjectFactory
+from tests.factories.surveys import (
+    AnswerFactory,
+    QuestionFactory,
+    RecipientFactory,
+    ResponseFactory,
+    SurveyFactory,
+)
 
 from .conftest import REPORT_YEAR
 
@@ -196,3 +208,91 @@ def test_admin_lists_the_controlling_records(model, login, coordinator):
     response = login(coordinator).get(reverse(f"admin:controlling_{model}_changelist"))
 
     assert response.status_code == 200
+
+
+def _year_with_everything(meetings, member_a, member_b, luegde):
+    """`meetings` meetings of 40 people each, a project with an indicator, a survey, targets, texts."""
+    people = UserFactory.create_batch(40)
+    members = [member_a, member_b, luegde]
+    for number in range(meetings):
+        meeting = controlling_meeting(
+            start=local(REPORT_YEAR, 1 + number % 10, 1 + number),
+            kind="workshop" if number % 3 else "meeting",
+        )
+        for index, person in enumerate(people):
+            attend(meeting, person, members[index % 3] if index % 4 else None, organisation_text="Gast")
+    controlling_meeting(start=local(REPORT_YEAR, 12, 10), status="published", recorded=False)
+    project = ProjectFactory(title="Stadtradeln", lead_organisation=luegde, participants=[member_a, luegde])
+    IndicatorValueFactory(indicator=IndicatorFactory(project=project), year=REPORT_YEAR, target=10, actual=12)
+    survey = SurveyFactory(year=REPORT_YEAR)
+    question = QuestionFactory(survey=survey, is_satisfaction=True)
+    for value in (3, 4, 5):
+        RecipientFactory(survey=survey, answered=True)
+        AnswerFactory(response=ResponseFactory(survey=survey), question=question, scale_value=value)
+    for kpi in Kpi.values:
+        KpiTargetFactory(year=REPORT_YEAR, kpi=kpi, target=4, comment="Begründung")
+    YearReviewFactory(year=REPORT_YEAR)
+
+
+# Session, user, memberships; frozen report; meetings, members, attendance; projects (3); survey (5);
+# targets, assessment, history; target form offer (targets again), earlier frozen versions.
+LIVE_PAGE_QUERIES = 20
+# Session, user, memberships; frozen report (its stored data); earlier frozen versions.
+FROZEN_PAGE_QUERIES = 5
+
+
+@pytest.mark.parametrize("meetings", [1, 12])
+@pytest.mark.parametrize(("frozen", "queries"), [(False, LIVE_PAGE_QUERIES), (True, FROZEN_PAGE_QUERIES)])
+def test_year_page_takes_a_constant_number_of_queries(
+    meetings,
+    frozen,
+    queries,
+    coordinator,
+    member_a,
+    member_b,
+    luegde,
+    login,
+    in_q4,
+    django_assert_num_queries,
+):
+    _year_with_everything(meetings, member_a, member_b, luegde)
+    if frozen:
+        services.report_freeze(year=REPORT_YEAR, user=coordinator)
+    client = login(coordinator)
+
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("controlling:year", args=[REPORT_YEAR]))
+
+    assert response.status_code == 200
+    assert response.context["report"]["meetings_held"] == meetings
+    assert response.context["report"]["participants_total"] == 40 * meetings
+
+
+def test_english_through_the_language_switch(coordinator, year_data, login, in_q4):
+    client = login(coordinator)
+    german = client.get(reverse("controlling:year", args=[REPORT_YEAR])).content.decode()
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("controlling:year", args=[REPORT_YEAR])).content.decode()
+    pdf = client.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]))
+
+    assert "Erfolgscontrolling 2025" in german and "Mittelwert 3,5" in german
+    assert "Success controlling 2025" in english
+    assert "mean 3.5" in english
+    assert "No attendance recorded yet" in english
+    assert "Erfolgscontrolling" not in english
+    # Without ?lang= the PDF follows the chosen language.
+    assert 'filename="erfolgscontrolling-2025-en.pdf"' in pdf["Content-Disposition"]
+    assert "Success controlling 2025" in "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages
+    )
+
+
+def test_english_for_a_coordinator_who_prefers_it(coordinator, year_data, login, in_q4):
+    coordinator.preferred_language = "en"
+    coordinator.save()
+
+    content = login(coordinator).get(reverse("controlling:year", args=[REPORT_YEAR])).content.decode()
+
+    assert "Success controlling 2025" in content
+    assert "Set the targets for 2025" in content
