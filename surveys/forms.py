@@ -34,14 +34,14 @@ class SurveyCreateForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2016, max_value=2100)
     source = forms.ChoiceField(label=_("Questions"))
 
-    def __init__(self, *args, sources=(), **kwargs):
+    def __init__(self, *args, sources=(), year=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.sources = {str(survey.pk): survey for survey in sources}
         self.fields["source"].choices = [
             (pk, _("Copy of “%(title)s”") % {"title": survey.title}) for pk, survey in self.sources.items()
         ] + [("default", _("The default questions (German and English)"))]
         self.fields["source"].initial = next(iter(self.sources), "default")
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = year or timezone.localdate().year
 
     def clean_source(self):
         value = self.cleaned_data["source"]

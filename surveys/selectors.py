@@ -60,6 +60,15 @@ def copy_sources():
     return Survey.objects.order_by("-year")
 
 
+def next_survey_year(today=None) -> int:
+    """This year, or the first later year without a survey once this year's exists."""
+    year = (today or timezone.localdate()).year
+    taken = set(Survey.objects.filter(year__gte=year).values_list("year", flat=True))
+    while year in taken:
+        year += 1
+    return year
+
+
 def member_recipients_preview(*, on=None) -> tuple[list, int]:
     """Who the survey would invite today: (memberships with an address, count without one)."""
     memberships = list(active_representatives_and_deputies(on=on))

@@ -58,7 +58,9 @@ def survey_list(request):
 @require_http_methods(["GET", "POST"])
 def survey_create(request):
     require_coordinator(request.user)
-    form = SurveyCreateForm(request.POST or None, sources=selectors.copy_sources())
+    form = SurveyCreateForm(
+        request.POST or None, sources=selectors.copy_sources(), year=selectors.next_survey_year()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.survey_create(

@@ -349,3 +349,14 @@ def test_question_list_shows_options_and_scale_labels_in_both_languages(client, 
         in page
     )
     assert '5 = <span lang="de">sehr zufrieden</span> / <span lang="en">very satisfied</span>' in page
+
+
+def test_create_page_offers_the_first_year_without_a_survey(client, login, coordinator, mid_october):
+    login(coordinator)
+    assert client.get(reverse("surveys:create")).context["form"]["year"].value() == 2026
+    make_survey(year=2026, coordinator=coordinator)
+    make_survey(year=2027, coordinator=coordinator)
+    page = client.get(reverse("surveys:create"))
+    assert page.context["form"]["year"].value() == 2028
+    # Last year's survey is what the new one copies by default.
+    assert page.context["form"]["source"].value() == str(Survey.objects.get(year=2027).pk)
