@@ -91,7 +91,10 @@ def _attendee(invitation: Invitation) -> icalendar.vCalAddress:
     attendee = icalendar.vCalAddress(f"mailto:{invitation.person.email}")
     attendee.params["cn"] = icalendar.vText(invitation.person.full_name)
     attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-    attendee.params["partstat"] = icalendar.vText(PARTSTAT.get(invitation.response, "NEEDS-ACTION"))
+    partstat = PARTSTAT.get(invitation.response, "NEEDS-ACTION")
+    if invitation.waitlist_position is not None:
+        partstat = "TENTATIVE"  # said yes, but has no place yet
+    attendee.params["partstat"] = icalendar.vText(partstat)
     # Answers are given on the web page (one-click links), not by calendar replies.
     attendee.params["rsvp"] = icalendar.vText("FALSE")
     return attendee

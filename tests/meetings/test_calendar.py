@@ -68,6 +68,22 @@ def test_request_names_organizer_and_only_the_recipient(people, published_meetin
     assert "ATTENDEE" not in publish
 
 
+@pytest.mark.parametrize(
+    ("response", "waitlist_position", "partstat"),
+    [
+        ("yes", None, "ACCEPTED"),
+        ("yes", 1, "TENTATIVE"),
+        ("maybe", None, "TENTATIVE"),
+        ("no", None, "DECLINED"),
+    ],
+)
+def test_attendee_status_follows_the_answer(people, published_meeting, response, waitlist_position, partstat):
+    recipient = for_rep_a(published_meeting, people)
+    recipient.response, recipient.waitlist_position = response, waitlist_position
+    event = only_event(parse(meeting_ics(published_meeting, method="REQUEST", recipient=recipient)))
+    assert event["ATTENDEE"].params["PARTSTAT"] == partstat
+
+
 def test_change_raises_sequence_with_the_same_uid(people, published_meeting):
     before = only_event(parse(meeting_ics(published_meeting)))
     moved = services.meeting_update(
