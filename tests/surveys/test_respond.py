@@ -134,7 +134,7 @@ def test_empty_submission_is_refused(client, open_survey, token_a):
     assert nothing_stored(open_survey)
 
 
-@pytest.mark.parametrize("token", ["x" * 43, "short", "a" * 42 + "!", "ä" * 43, "%00" * 15])
+@pytest.mark.parametrize("token", ["x" * 43, "short", "a" * 42 + "!", "ä" * 43])
 def test_tampered_link_shows_a_clear_404(client, open_survey, token_a, token):
     for response in (
         client.get(f"/survey/r/{token}/"),
@@ -142,6 +142,18 @@ def test_tampered_link_shows_a_clear_404(client, open_survey, token_a, token):
     ):
         assert response.status_code == 404
         assert "Dieser Link ist ungültig" in response.content.decode()
+    assert nothing_stored(open_survey)
+
+
+def test_link_with_nul_bytes_gets_the_bad_request_page_and_stores_nothing(client, open_survey, token_a):
+    # NUL cannot reach PostgreSQL: the site-wide guard answers before the view with its 400 page.
+    for response in (
+        client.get(f"/survey/r/{'%00' * 15}/"),
+        client.post(
+            f"/survey/r/{token_a}/", {**form_data(open_survey, full_answers(open_survey)), "x": "\x00"}
+        ),
+    ):
+        assert response.status_code == 400
     assert nothing_stored(open_survey)
 
 
