@@ -6,6 +6,7 @@ history included) and `media/<name>` for every file a FileField refers to. It re
 database backend into an empty, migrated database, in one transaction.
 """
 
+import datetime
 import hashlib
 import io
 import json
@@ -24,6 +25,7 @@ from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -47,6 +49,16 @@ class Summary:
     rows: dict[str, int] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)
+
+
+class _LosslessEncoder(DjangoJSONEncoder):
+    """Keeps microseconds: Django's encoder cuts times to milliseconds, so a restored database
+    would differ from the original (and a later backup from the first)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
 
 
 class _Serializer(JSONSerializer):
@@ -153,7 +165,7 @@ def _write_archive(archive: tarfile.TarFile, summary: Summary, now) -> None:
                 if name:
                     summary.files.append(name)
     data = io.StringIO()
-    _Serializer().serialize(objects, stream=data, indent=None)
+    _Serializer().serialize(objects, stream=data, indent=None, cls=_LosslessEncoder)
     files = {}
     for name in sorted(set(summary.files)):
         if not _safe_media_name(name) or not default_storage.exists(name):
