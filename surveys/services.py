@@ -6,6 +6,7 @@ form builds it, drafts store it as JSON on the recipient row.
 """
 
 import datetime
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -204,6 +205,7 @@ def survey_close(*, survey_id: int, now: datetime.datetime) -> bool:
     survey.save(update_fields=["status", "closed_at"])
     # Drafts tie answers to a person; once they can no longer be submitted, they go.
     survey.recipients.exclude(draft={}).update(draft={})
+    responses_shuffle(survey_id=survey.pk)
     return True
 
 
@@ -512,6 +514,31 @@ def response_record(*, recipient: Recipient, cleaned: dict) -> None:
         for question_id, value in cleaned.items()
     )
     Recipient.objects.filter(pk=recipient.pk).update(answered=True, draft={})
+
+
+@transaction.atomic
+def responses_shuffle(*, survey_id: int) -> int:
+    """Rewrite all responses of the survey at once, in random order; returns how many.
+
+    PostgreSQL keeps with every row the id of the transaction that wrote it (xmin) and its place
+    in the table (ctid). Right after a submission, the response's xmin equals that of the
+    recipient row marked "answered" in the same transaction, and the place gives the order of
+    arrival. Rewritten together, all responses carry one transaction id and a random order, so no
+    hidden column links them to a person either. The schedule tick runs this every few minutes
+    and at closing; the old row versions go with PostgreSQL's next (auto)vacuum.
+    """
+    responses = list(Response.objects.select_for_update().filter(survey_id=survey_id).order_by())
+    if not responses:
+        return 0
+    answers = list(Answer.objects.filter(response__survey_id=survey_id).order_by())
+    Answer.objects.filter(response__survey_id=survey_id).delete()
+    Response.objects.filter(survey_id=survey_id).delete()
+    shuffler = secrets.SystemRandom()
+    shuffler.shuffle(responses)
+    shuffler.shuffle(answers)
+    Response.objects.bulk_create(responses)
+    Answer.objects.bulk_create(answers)
+    return len(responses)
 
 
 def answers_from_draft(draft: dict) -> dict:

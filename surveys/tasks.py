@@ -1,7 +1,8 @@
 """Celery tasks of the survey. They take primary keys and are idempotent.
 
 `run_schedule` (celery beat, every 15 minutes) opens scheduled surveys on their send date,
-invites new representatives and deputies while a survey is open, enqueues the invitations and
+invites new representatives and deputies while a survey is open, rewrites the responses so that
+no hidden row data ties them to a person (services.responses_shuffle), enqueues the invitations and
 reminders that are due and closes surveys after their closing date. The sending tasks go through
 `meetings.delivery.send_once`, so every e-mail is sent once, however often a task runs.
 """
@@ -120,6 +121,7 @@ def run_schedule() -> dict:
     for survey_id in schedule.surveys_to_close(now):
         done["closed"] += services.survey_close(survey_id=survey_id, now=now)
     for survey in Survey.objects.filter(status=SurveyStatus.OPEN, closes_on__gte=timezone.localdate(now)):
+        services.responses_shuffle(survey_id=survey.pk)
         services.recipients_sync(survey=survey, on=timezone.localdate(now))
         # The tick names the recipients: those waiting for a retry's backoff are not among them.
         invite = list(
