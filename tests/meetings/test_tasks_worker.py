@@ -11,8 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import notifications
-from meetings.enums import DeliveryKind, DeliveryStatus, MeetingStatus
+from meetings import notifications, services
+from meetings.enums import DeliveryKind, DeliveryStatus, MeetingStatus, Response
 from meetings.models import Delivery, Meeting
 from meetings.tasks import sweep_deliveries
 from regionalbuendnis.celery import app as celery_app
@@ -100,3 +100,34 @@ def test_publishing_in_the_browser_while_redis_is_down_shows_no_error(login, peo
 
     invitees = sorted(draft_meeting.invitations.values_list("person__email", flat=True))
     assert sorted(m.to[0] for m in mail.outbox) == invitees
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_tells_who_moves_up_from_the_waiting_list(settings, lone_draft):
+    lone_draft.capacity = 1
+    lone_draft.save()
+    bernd = UserFactory(full_name="Bernd Lemgo", email="bernd@lemgo.example", preferred_language="en")
+    invite(lone_draft, bernd)
+    publish(lone_draft)  # eagerly, as the tests' settings run tasks: both invitations go out
+    anna_invitation, bernd_invitation = lone_draft.invitations.order_by("pk")
+    services.invitation_respond(invitation=anna_invitation, by=anna_invitation.person, response=Response.YES)
+    services.invitation_respond(invitation=bernd_invitation, by=bernd, response=Response.YES)
+    mail.outbox.clear()
+
+    with celery_broker(settings.REDIS_URL, eager=False):
+        celery_app.control.purge()
+        with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
+            services.invitation_respond(
+                invitation=anna_invitation, by=anna_invitation.person, response=Response.NO
+            )
+            delivered = wait_for(
+                lambda: Delivery.objects.filter(
+                    meeting=lone_draft, kind=DeliveryKind.WAITLIST_PLACE, status=DeliveryStatus.SENT
+                ).exists()
+            )
+
+    assert delivered
+    (message,) = mail.outbox
+    assert message.to == ["bernd@lemgo.example"]
+    assert message.subject.startswith("You have a place now:")
