@@ -62,9 +62,11 @@ def _ratio(part, whole):
 
 
 def _member_organisations(year: int) -> list[dict]:
-    """The alliance's members in that year (those that left before the year are not counted)."""
+    """The alliance's members at some time in that year (not those that left before it or
+    joined after it)."""
     return list(
         Organisation.objects.members()
+        .filter(active_since__lte=datetime.date(year, 12, 31))
         .filter(Q(active_until__isnull=True) | Q(active_until__gte=datetime.date(year, 1, 1)))
         .order_by("sort_name")
         .values("pk", "name")

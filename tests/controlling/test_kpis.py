@@ -122,6 +122,18 @@ def test_member_that_left_before_the_year_is_not_counted(member_a, member_b, rep
     assert [row["organisation"] for row in stats["member_attendance"]] == ["Stadt Detmold"]
 
 
+def test_member_that_joined_after_the_year_is_not_counted(member_a, member_b, luegde, report_now):
+    member_b.active_since = datetime.date(REPORT_YEAR + 1, 1, 1)
+    member_b.save()
+    luegde.active_since = datetime.date(REPORT_YEAR, 12, 31)  # joined on the last day: counts
+    luegde.save()
+
+    stats = meeting_statistics(year=REPORT_YEAR, now=report_now)
+
+    assert [row["organisation"] for row in stats["member_attendance"]] == ["Stadt Detmold", "Stadt Lügde"]
+    assert stats["member_count"] == 2
+
+
 def test_the_year_is_taken_in_local_time(rep_a, member_a):
     # 00:30 on 1 January in Berlin is still 31 December in UTC: it belongs to the new year.
     new_year = controlling_meeting(start=local(2026, 1, 1, 0, 30), title="Neujahr")
