@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from controlling import outputs, selectors, services
 from controlling.enums import Kpi
+from projects import services as project_services
 from tests.factories import KpiTargetFactory, UserFactory, YearReviewFactory
 from tests.factories.controlling import attend, controlling_meeting, local
 from tests.factories.projects import IndicatorFactory, IndicatorValueFactory, ProjectFactory
@@ -50,6 +51,10 @@ REQUIRED_KEYS = {
 
 def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def downloaded_pdf_text(client, language: str, year: int = REPORT_YEAR) -> str:
+    return pdf_text(client.get(reverse("controlling:report_pdf", args=[year]), {"lang": language}).content)
 
 
 @pytest.fixture
@@ -441,3 +446,88 @@ def test_command_writes_the_frozen_report_unless_live(coordinator, report_data, 
     assert files["final.pdf"].read_bytes() == frozen.pdf("en")
     live = json.loads(files["live.json"].read_text(encoding="utf-8"))
     assert (live["participants_total"], live["frozen"]) == (8, False)
+
+
+def test_projects_running_started_and_completed_in_the_year(coordinator, member_a, luegde, login, in_q4):
+    ProjectFactory(title="Energiemanagement", lead_organisation=luegde, start=datetime.date(2020, 1, 1))
+    ProjectFactory(
+        title="Quartierssanierung", lead_organisation=member_a, start=datetime.date(REPORT_YEAR, 3, 1)
+    )
+    finished = ProjectFactory(title="Stadtradeln", lead_organisation=luegde, start=datetime.date(2021, 5, 1))
+    project_services.project_change_status(
+        project=finished,
+        status="completed",
+        reason="Kampagne beendet",
+        changed_by=coordinator,
+        changed_on=datetime.date(REPORT_YEAR, 6, 30),
+    )
+    earlier = ProjectFactory(title="Altprojekt", lead_organisation=member_a, start=datetime.date(2019, 1, 1))
+    project_services.project_change_status(
+        project=earlier,
+        status="completed",
+        reason="Erledigt",
+        changed_by=coordinator,
+        changed_on=datetime.date(REPORT_YEAR - 1, 12, 31),
+    )
+    client = login(coordinator)
+
+    projects = client.get(reverse("controlling:report_json", args=[REPORT_YEAR])).json()["projects"]
+    german = pdf_text(
+        client.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]), {"lang": "de"}).content
+    )
+    english = pdf_text(
+        client.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]), {"lang": "en"}).content
+    )
+
+    assert (projects["running"], projects["started"], projects["completed"]) == (2, 1, 1)
+    assert [(p["title"], p["status"]) for p in projects["projects"]] == [
+        ("Energiemanagement", "running"),
+        ("Quartierssanierung", "running"),
+        ("Stadtradeln", "completed"),
+    ]
+    assert "Gemeinsame Projekte: 2 laufend, 1 begonnen, 1 abgeschlossen" in german
+    assert "Status: Abgeschlossen · Federführung: Stadt Lügde" in german
+    assert "Altprojekt" not in german
+    assert "Joint projects: 2 running, 1 started, 1 completed" in english
+    assert "Status: Completed" in english
+
+
+def test_survey_mean_per_scale_question(coordinator, member_a, login, in_q4):
+    survey = SurveyFactory(year=REPORT_YEAR)
+    useful = QuestionFactory(
+        survey=survey,
+        position=1,
+        text_de="Wie nützlich sind die Treffen?",
+        text_en="How useful are the meetings?",
+    )
+    climate = QuestionFactory(
+        survey=survey, position=2, text_de="Wie gut gelingt der Klimaschutz?", text_en="How well does it go?"
+    )
+    wishes = QuestionFactory(
+        survey=survey, position=3, kind="text", text_de="Themenwünsche für 2026", text_en="Topics for 2026"
+    )
+    for useful_value, climate_value, wish in ((4, 2, "Wärmeplanung"), (4, 3, "Radverkehr"), (5, 3, "")):
+        response = ResponseFactory(survey=survey)
+        AnswerFactory(response=response, question=useful, scale_value=useful_value)
+        AnswerFactory(response=response, question=climate, scale_value=climate_value)
+        if wish:
+            AnswerFactory(response=response, question=wishes, text=wish)
+    for number in range(5):
+        RecipientFactory(survey=survey, invited_on=datetime.date(REPORT_YEAR, 10, 1), answered=number < 3)
+    client = login(coordinator)
+
+    survey_data = client.get(reverse("controlling:report_json", args=[REPORT_YEAR])).json()["survey"]
+    german = downloaded_pdf_text(client, "de")
+    english = downloaded_pdf_text(client, "en")
+
+    assert (survey_data["invited"], survey_data["answered"], survey_data["response_rate"]) == (5, 3, 0.6)
+    means = {q["text"]: q["mean"] for q in survey_data["questions"]}
+    assert means == {
+        "Wie nützlich sind die Treffen?": pytest.approx(13 / 3),
+        "Wie gut gelingt der Klimaschutz?": pytest.approx(8 / 3),
+        "Themenwünsche für 2026": None,
+    }
+    assert "Rücklaufquote: 60 %" in german
+    assert "F1 Wie nützlich sind die Treffen? 3 4,3 4" in german
+    assert "F2 Wie gut gelingt der Klimaschutz? 3 2,7 3" in german
+    assert "Q1 How useful are the meetings? 3 4.3 4" in english
