@@ -5,6 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=regionalbuendnis.settings.production
+# The app user's home (/app) is read-only for it; fontconfig (WeasyPrint) caches here instead.
+ENV XDG_CACHE_HOME=/tmp/.cache
 
 # WeasyPrint needs Pango; gettext compiles the translations; DejaVu fonts are embedded in PDFs.
 RUN apt-get update \
@@ -16,6 +18,7 @@ WORKDIR /app
 COPY pyproject.toml package.json package-lock.json ./
 RUN pip install --upgrade pip && pip install . && npm ci --omit=dev --no-audit --no-fund
 
+# .dockerignore keeps .venv, node_modules, .env, databases and media out of this copy.
 COPY . .
 # Build-time only values: collectstatic and compilemessages need settings, not secrets.
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py compilemessages \
