@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from members.models import Organisation
 from regionalbuendnis import charts, indicators
 
-from .enums import ProjectStatus
+from .enums import ActivityStatus, Field, ProjectStatus
 from .models import (
     ClimateActivity,
     Co2Factor,
@@ -317,6 +317,26 @@ def activity_list(
             | Q(organisation__name__icontains=search)
         )
     return activities
+
+
+def activity_overlaps(activities) -> list[dict]:
+    """Fields in which several members are active (dropped activities aside): where joint
+    projects could start. One query over the filtered catalogue; most members first."""
+    pairs = (
+        activities.exclude(status=ActivityStatus.DROPPED)
+        .order_by()
+        .values_list("field", "organisation__short_name", "organisation__name", "organisation__sort_name")
+        .distinct()
+    )
+    members = {}
+    for field, short_name, name, sort_name in pairs:
+        members.setdefault(field, []).append((sort_name, short_name or name))
+    overlaps = [
+        {"field": field, "label": Field(field).label, "members": [name for _key, name in sorted(names)]}
+        for field, names in members.items()
+        if len(names) >= 2
+    ]
+    return sorted(overlaps, key=lambda overlap: (-len(overlap["members"]), str(overlap["label"])))
 
 
 def activity_years() -> list[int]:

@@ -35,6 +35,7 @@ from .models import ClimateActivity, Indicator, Milestone, Project, ProjectDocum
 
 PROJECTS_PER_PAGE = 20
 ACTIVITIES_PER_PAGE = 25
+INDICATORS_PER_PAGE = 20
 
 
 def _apply_errors(form, error: ValidationError):
@@ -350,11 +351,15 @@ def link_delete(request, pk):
 
 @login_required
 def alliance_indicator_list(request):
-    indicator_list = list(selectors.alliance_indicators())
+    page = Paginator(selectors.alliance_indicators(), INDICATORS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "projects/indicator_list.html",
-        {"cards": selectors.indicator_cards(indicator_list), "can_edit": request.user.is_coordinator},
+        {
+            "page": page,
+            "cards": selectors.indicator_cards(page.object_list),
+            "can_edit": request.user.is_coordinator,
+        },
     )
 
 
@@ -525,6 +530,7 @@ def activity_list(request):
             "is_coordinator": request.user.is_coordinator,
             "editable_organisations": editable,
             "can_create": request.user.is_coordinator or bool(editable),
+            "overlaps": selectors.activity_overlaps(activities),
         },
     )
 

@@ -170,3 +170,29 @@ def test_year_far_in_the_future_is_refused(login, rep_a, member_a):
     assert response.status_code == 200
     assert "year" in response.context["form"].errors
     assert not ClimateActivity.objects.exists()
+
+
+def test_catalogue_names_the_fields_where_several_members_are_active(
+    login, coordinator, member_a, member_b, member_c
+):
+    ClimateActivityFactory(organisation=member_a, field=Field.RENEWABLES)
+    ClimateActivityFactory(organisation=member_a, field=Field.RENEWABLES)
+    ClimateActivityFactory(organisation=member_b, field=Field.RENEWABLES)
+    ClimateActivityFactory(organisation=member_c, field=Field.RENEWABLES, status=ActivityStatus.PLANNED)
+    ClimateActivityFactory(organisation=member_a, field=Field.MOBILITY)
+    # A dropped activity is no starting point.
+    ClimateActivityFactory(organisation=member_b, field=Field.MOBILITY, status=ActivityStatus.DROPPED)
+    client = login(coordinator)
+    response = client.get(reverse("projects:activity_list"))
+    assert response.context["overlaps"] == [
+        {
+            "field": Field.RENEWABLES,
+            "label": Field.RENEWABLES.label,
+            "members": ["Detmold", "Dörentrup", "Lemgo"],
+        }
+    ]
+    page = response.content.decode()
+    assert "Erneuerbare Energien</a>: 3 Mitglieder (Detmold, Dörentrup, Lemgo)" in page
+    # The overview follows the filters.
+    filtered = client.get(reverse("projects:activity_list"), {"member": member_a.slug})
+    assert filtered.context["overlaps"] == []
