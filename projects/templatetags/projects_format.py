@@ -16,16 +16,20 @@ def _decimals(value: Decimal) -> int:
 
 
 @register.filter
-def number(value):
+def number(value, reference=None):
     """Decimal("1067931.000") → "1.067.931" in German, Decimal("177.277") → "177,3"; None → "–".
 
     From 10 on one decimal is enough for reading (the stored value stays exact); below 10 up to
-    three decimals stay visible.
+    three decimals stay visible. With a `reference` (e.g. the actual value next to a deviation),
+    its size decides instead, so a column reads with one precision.
     """
     if value is None or value == "":
         return NO_VALUE
     value = Decimal(str(value))
-    places = min(_decimals(value), 1 if abs(value) >= 10 else 3)
+    size = abs(value)
+    if reference not in (None, ""):
+        size = max(size, abs(Decimal(str(reference))))
+    places = min(_decimals(value), 1 if size >= 10 else 3)
     return floatformat(value, f"{places}g")
 
 
@@ -38,14 +42,14 @@ def money(value):
 
 
 @register.filter
-def signed(value):
-    """A deviation with its sign: +295, −8, 0."""
+def signed(value, reference=None):
+    """A deviation with its sign: +295, −8, 0; as precise as the `reference` value it belongs to."""
     if value is None or value == "":
         return NO_VALUE
     value = Decimal(str(value))
     if value == 0:
         return "0"
-    text = number(abs(value))
+    text = number(abs(value), reference)
     return f"+{text}" if value > 0 else f"−{text}"
 
 

@@ -33,3 +33,13 @@ def test_signed_percent_and_money():
         assert percent(Decimal("0.07")) == "+7 %"
         assert money(Decimal("18000")) == "18.000"
         assert money(Decimal("120000.5")) == "120.000,50"
+
+
+def test_a_deviation_is_as_precise_as_the_values_it_compares():
+    with translation.override("de"):
+        # 57,8 t against 54,0 t: the deviation reads +3,8, not +3,82.
+        assert signed(Decimal("3.820"), Decimal("53.960")) == "+3,8"
+        assert signed(Decimal("-5.936"), Decimal("127.795")) == "−5,9"
+        # Small values keep their decimals.
+        assert signed(Decimal("0.125"), Decimal("2.5")) == "+0,125"
+        assert number(Decimal("3.820"), None) == "3,82"
