@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from controlling.models import KpiTarget
-from meetings.models import Attendance
+from controlling.models import FrozenReport, KpiTarget, YearReview
+from meetings.models import Attendance, Meeting
 from members import services
 from members.enums import MembershipRole
 from members.models import Membership
@@ -119,3 +119,34 @@ def test_queries_per_page_are_constant(login, coordinator, member_a, member_b, d
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(URL)
     assert len(response.context["page"]) == 50
+
+
+def test_every_kind_the_issue_names_is_in_the_history(login, coordinator, member_a, rep_a):
+    """Meetings, attendance, memberships, targets and reports (frozen and the year's review)."""
+    meeting = controlling_meeting(start=local(2024, 5, 6), title="Maitreffen")
+    meeting.title = "Maitreffen (verschoben)"
+    meeting.save()
+    attend(meeting, rep_a, member_a)
+    services.membership_end(membership=rep_a.memberships.get(), end=datetime.date(2025, 1, 1))
+    KpiTarget.objects.create(year=2024, kpi="meetings_held", target=Decimal("4"))
+    YearReview.objects.create(year=2024, assessment="Gut besucht.")
+    FrozenReport.objects.create(
+        year=2024, snapshot={}, pdf_de=b"%PDF", pdf_en=b"%PDF", frozen_at=local(2025, 1, 15)
+    )
+    client = login(coordinator)
+    tracked = {
+        "meetings.meeting": Meeting,
+        "meetings.attendance": Attendance,
+        "members.membership": Membership,
+        "controlling.kpitarget": KpiTarget,
+        "controlling.yearreview": YearReview,
+        "controlling.frozenreport": FrozenReport,
+    }
+    for label, model in tracked.items():
+        entries = list(client.get(URL, {"model": label}).context["page"])
+        assert {e.model_name for e in entries} == {model._meta.verbose_name}, label
+        assert entries, label
+    renamed = next(
+        e for e in client.get(URL, {"model": "meetings.meeting"}).context["page"] if e.action == "geändert"
+    )
+    assert ("Maitreffen", "Maitreffen (verschoben)") in [(c.old, c.new) for c in renamed.changes]
