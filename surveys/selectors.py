@@ -31,14 +31,24 @@ def _response_count_subquery():
     )
 
 
+def _recipient_count_subquery(condition=None):
+    recipients = Recipient.objects.filter(survey=OuterRef("pk"))
+    if condition is not None:
+        recipients = recipients.filter(condition)
+    return Coalesce(Subquery(recipients.order_by().values("survey").annotate(n=Count("pk")).values("n")), 0)
+
+
 def with_counts(queryset):
-    """Annotates invited, answered and the number of stored responses."""
+    """Annotates invited, answered and the number of stored responses.
+
+    Subqueries rather than Count() over a join: the join made one row per recipient, and
+    PostgreSQL then ran the response-count subquery once per recipient row (EXPLAIN: 8,000 loops,
+    2.3 s for ten surveys of 800 recipients).
+    """
     return queryset.annotate(
-        invited_count=Count(
-            "recipients", filter=Q(recipients__invited_on__isnull=False) | Q(recipients__answered=True)
-        ),
-        answered_count=Count("recipients", filter=Q(recipients__answered=True)),
-        recipient_count=Count("recipients"),
+        invited_count=_recipient_count_subquery(Q(invited_on__isnull=False) | Q(answered=True)),
+        answered_count=_recipient_count_subquery(Q(answered=True)),
+        recipient_count=_recipient_count_subquery(),
         response_count=_response_count_subquery(),
     )
 
