@@ -44,10 +44,14 @@ def set_language(request):
     return response
 
 
+# The 17 members of the real alliance fit on one page; a state-wide network gets pages.
+ORGANISATIONS_PER_PAGE = 50
+
+
 @login_required
 def organisation_list(request):
-    organisations = selectors.organisation_list()
-    return render(request, "members/organisation_list.html", {"organisations": organisations})
+    page = Paginator(selectors.organisation_list(), ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "members/organisation_list.html", {"page": page, "organisations": page})
 
 
 @login_required

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,9 @@ from . import dates, exports, selectors, services, tokens
 from .enums import SurveyStatus
 from .forms import QuestionForm, RecipientForm, ResponseForm, SurveyCreateForm, SurveySettingsForm
 from .models import Question, Recipient, Survey
+
+# One survey a year: the list reaches a second page only after two decades.
+SURVEYS_PER_PAGE = 20
 
 
 def _apply_errors(form, error: ValidationError):
@@ -44,14 +48,15 @@ def _coordinator_survey(request, pk: int) -> Survey:
 @require_GET
 def survey_list(request):
     require_coordinator(request.user)
+    page = Paginator(selectors.survey_list(), SURVEYS_PER_PAGE).get_page(request.GET.get("page"))
     surveys = [
         {
             "survey": s,
             "response_rate": selectors.response_rate(invited=s.invited_count, answered=s.answered_count),
         }
-        for s in selectors.survey_list()
+        for s in page
     ]
-    return render(request, "surveys/survey_list.html", {"surveys": surveys})
+    return render(request, "surveys/survey_list.html", {"page": page, "surveys": surveys})
 
 
 @login_required
