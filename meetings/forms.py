@@ -4,6 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation, User
+from regionalbuendnis.widgets import LongSelect
 
 from .enums import InvitationRole, Response
 from .models import ActionItem, AgendaItem, Meeting
@@ -183,6 +184,7 @@ class WalkInForm(forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=_("— other / none —"),
+        widget=LongSelect,
     )
     organisation_text = forms.CharField(
         label=_("Other organisation (free text)"), max_length=200, required=False
@@ -197,7 +199,7 @@ class WalkInForm(forms.Form):
 class MarkPersonForm(forms.Form):
     """Record one existing person as present (offers "add as guest" if not invited)."""
 
-    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), widget=LongSelect)
     add_as_guest = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
