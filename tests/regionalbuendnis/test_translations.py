@@ -15,16 +15,6 @@ CATALOGS = sorted(
     path for path in ROOT.rglob("*.po") if not {".venv", "node_modules"} & set(path.relative_to(ROOT).parts)
 )
 
-# Conflicts between other apps' catalogs, reported to their owners; remove an entry once aligned.
-KNOWN_CONFLICTS = {
-    "Hello %(name)s,",  # surveys: "Guten Tag", everyone else "Hallo" (the project catalog wins)
-    "Import",  # meetings "Import", projects "Importieren"
-    "address",  # members "Anschrift" (wins), meetings "Adresse"
-    "position",  # projects "Reihenfolge", meetings/surveys "Position"
-    "due date",  # meetings "fällig am", projects "Fälligkeitsdatum"
-    "created",  # members/surveys "angelegt" (wins), meetings "erstellt"
-}
-
 
 def parse_po(path: Path) -> list[dict]:
     """Entries of a .po file as {"msgctxt", "msgid", "msgid_plural", "msgstr...", "flags"}."""
@@ -85,9 +75,7 @@ def test_a_msgid_has_one_german_wording_across_all_catalogs():
             key = (entry.get("msgctxt"), entry["msgid"], entry.get("msgid_plural"))
             wordings[key][str(catalog.relative_to(ROOT))] = translations(entry)
     conflicts = {
-        key[1]: per_catalog
-        for key, per_catalog in wordings.items()
-        if len(set(per_catalog.values())) > 1 and key[1] not in KNOWN_CONFLICTS
+        key[1]: per_catalog for key, per_catalog in wordings.items() if len(set(per_catalog.values())) > 1
     }
     assert conflicts == {}
 
