@@ -75,7 +75,12 @@ class Project(models.Model):
                 violation_error_message=_("The end must not be before the start."),
             ),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["field"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["field"]),
+            # The project list's order: a page of 20 is read from the index (EXPLAIN, 500 projects).
+            models.Index(fields=["title", "id"], name="projects_project_title_id"),
+        ]
 
     def __str__(self):
         return self.title
