@@ -21,6 +21,8 @@ from .models import Question, Recipient, Survey
 
 # One survey a year: the list reaches a second page only after two decades.
 SURVEYS_PER_PAGE = 20
+# Two people per member: 34 for the real alliance, 800 for a state-wide network.
+RECIPIENTS_PER_PAGE = 100
 
 
 def _apply_errors(form, error: ValidationError):
@@ -269,13 +271,17 @@ def recipients(request, pk):
         else:
             messages.success(request, _("The address was added."))
             return redirect("surveys:recipients", pk=survey.pk)
+    page = Paginator(selectors.recipient_list(survey=survey), RECIPIENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     preview, without_address = [], 0
     if survey.invite_members and survey.status in (SurveyStatus.DRAFT, SurveyStatus.SCHEDULED):
         preview, without_address = selectors.member_recipients_preview()
     context = {
         "survey": survey,
         "form": form,
-        "recipients": list(selectors.recipient_list(survey=survey)),
+        "recipients": page,
+        "page": page,
         "preview": preview,
         "without_address": without_address,
     }

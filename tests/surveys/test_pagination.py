@@ -1,11 +1,11 @@
-"""The survey list in pages (one survey a year, so it grows): constant queries, page 2."""
+"""The survey list (one survey a year) and a survey's recipients in pages: constant queries, page 2."""
 
 import pytest
 from django.urls import reverse
 
 from surveys.enums import SurveyStatus
-from surveys.models import Survey
-from surveys.views import SURVEYS_PER_PAGE
+from surveys.models import Recipient, Survey
+from surveys.views import RECIPIENTS_PER_PAGE, SURVEYS_PER_PAGE
 
 from .conftest import make_survey
 
@@ -57,3 +57,37 @@ def test_page_two_lists_the_older_years(client, login, coordinator, mid_october)
     assert years == list(range(2026 - SURVEYS_PER_PAGE, 1999, -1))
     assert "page=2" in first.text
     assert [row["survey"].year for row in first.context["surveys"]][0] == 2026
+
+
+def _extra_recipients(survey, count):
+    Recipient.objects.bulk_create(
+        Recipient(survey=survey, email=f"extra{n:03d}@example.org", name=f"Extra {n:03d}", is_extra=True)
+        for n in range(count)
+    )
+
+
+def test_recipient_list_queries_do_not_grow(
+    client, login, coordinator, mid_october, django_assert_num_queries
+):
+    survey = make_survey(year=2026, coordinator=coordinator, status=SurveyStatus.OPEN)
+    _extra_recipients(survey, 1)
+    login(coordinator)
+    url = reverse("surveys:recipients", args=[survey.pk])
+    client.get(url)
+    with django_assert_num_queries(6) as one:
+        response = client.get(url)
+    assert response.context["page"].paginator.count == 1
+    Recipient.objects.bulk_create(
+        Recipient(survey=survey, email=f"more{n:03d}@example.org", name=f"More {n:03d}", is_extra=True)
+        for n in range(1, RECIPIENTS_PER_PAGE + 20)
+    )
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["recipients"]) == RECIPIENTS_PER_PAGE
+    with django_assert_num_queries(len(one.captured_queries)):
+        second = client.get(url, {"page": 2})
+    assert second.status_code == 200
+    assert len(second.context["recipients"]) == 20
+    first_page = {r.email for r in response.context["recipients"]}
+    assert first_page.isdisjoint(r.email for r in second.context["recipients"])
+    assert "page=2" in response.text
