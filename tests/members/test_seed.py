@@ -205,3 +205,21 @@ def test_the_demo_logins_in_the_readme_are_true(client):
             assert person.role == {"Representative": "representative", "Deputy": "deputy"}[role], who
             assert [o.short_name for o in person.member_organisations] == [place], who
         assert person.preferred_language == ("en" if "prefers English" in who else "de"), who
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_emails_do_not_bury_the_logins(settings, capsys):
+    # make run prints e-mails to the console; the demo's invitations are sent (and recorded as
+    # sent) without being printed, unless asked for.
+    from meetings.enums import DeliveryStatus
+    from meetings.models import Delivery
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    output = seed_demo()
+
+    sent = Delivery.objects.filter(status=DeliveryStatus.SENT, meeting__isnull=False).count()
+    assert sent > 0
+    assert "Subject:" not in capsys.readouterr().out
+    assert re.search(r"^\d+ demo e-mails sent quietly", output, re.MULTILINE)
+    assert output.rstrip().splitlines()[-1].strip().endswith("Klima2050!")
