@@ -91,7 +91,8 @@ def test_backup_flush_restore_gives_back_everything(alliance_data, tmp_path, cap
     assert row_counts() == counts
     assert all_reports() == reports
     document = MeetingDocument.objects.get(pk=document_pk)
-    assert document.file.read() == PDF
+    with document.file.open("rb") as stored:
+        assert stored.read() == PDF
     rep_a = User.objects.get(full_name="Anna Detmold")
     assert rep_a.has_perm("meetings.view_attendance")
     assert rep_a.has_perm("meetings.change_meeting")
