@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
 from members.models import Organisation, User
+from regionalbuendnis.widgets import LongSelect
 
 from . import imports, selectors
 from .enums import ActivityStatus, Calculation, Field, ProjectStatus
@@ -326,6 +327,7 @@ class ProjectFilterForm(forms.Form):
         queryset=Organisation.objects.none(),
         to_field_name="slug",
         empty_label=_("All"),
+        widget=LongSelect,
     )
 
     def __init__(self, *args, **kwargs):
@@ -342,6 +344,7 @@ class ActivityFilterForm(forms.Form):
         queryset=Organisation.objects.none(),
         to_field_name="slug",
         empty_label=_("All"),
+        widget=LongSelect,
     )
     field = forms.ChoiceField(label=_("Field"), required=False, choices=_choices_with_all(Field.choices))
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
