@@ -1,5 +1,6 @@
 """Reads for the projects app. Query counts stay constant whatever the number of rows."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,12 +26,21 @@ from .models import (
 )
 
 
-def _completion_date():
-    """The date of the latest change to "completed" (subquery for annotations)."""
+def _changed_to(status: str, first_day: datetime.date, last_day: datetime.date):
+    """Whether a project's status was changed to `status` between two days (subquery)."""
+    return Exists(
+        StatusChange.objects.filter(
+            project=OuterRef("pk"), to_status=status, changed_on__range=(first_day, last_day)
+        )
+    )
+
+
+def _status_on(day: datetime.date):
+    """A project's status on a day, from its dated history (subquery; None before any entry)."""
     return Subquery(
-        StatusChange.objects.filter(project=OuterRef("pk"), to_status=ProjectStatus.COMPLETED)
+        StatusChange.objects.filter(project=OuterRef("pk"), changed_on__lte=day)
         .order_by("-changed_on", "-recorded_at", "-pk")
-        .values("changed_on")[:1]
+        .values("to_status")[:1]
     )
 
 
@@ -423,19 +433,32 @@ def dashboard_sections(user) -> list[dict]:
 def controlling_projects(*, year: int) -> dict:
     """Joint projects for the success controlling of a year (three queries).
 
-    Listed: projects running now, started in the year, or completed in the year (the latest change
-    to "completed" falls in it). Each with its region-wide indicator values of that year.
+    Listed: projects running at some time in the year (by their dated status history, so the report
+    of a past year does not change when a project ends later), started in the year, or completed in
+    the year (changed to "completed" in it and still so at its end). The status shown, and counted as
+    "running", is the one at the end of the year (today's for the year under way). Each with its
+    region-wide indicator values of that year.
     """
+    year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     projects = list(
         Project.objects.select_related("lead_organisation")
         .annotate(
-            completed_on=_completion_date(),
+            completed_in_year=_changed_to(ProjectStatus.COMPLETED, year_start, year_end),
             participant_count=Count("participants", filter=Q(participants__is_member=True), distinct=True),
+            status_before_year=_status_on(year_start - datetime.timedelta(days=1)),
+            status_at_year_end=_status_on(year_end),
+            became_running_in_year=_changed_to(ProjectStatus.RUNNING, year_start, year_end),
+        )
+        .annotate(
+            running_in_year=Q(status_before_year=ProjectStatus.RUNNING)
+            | Q(became_running_in_year=True)
+            # Without any history before the year's end, only the current status can tell.
+            | Q(status_at_year_end__isnull=True, status=ProjectStatus.RUNNING)
         )
         .filter(
-            Q(status=ProjectStatus.RUNNING)
+            Q(running_in_year=True)
             | Q(start__year=year)
-            | Q(status=ProjectStatus.COMPLETED, completed_on__year=year)
+            | Q(completed_in_year=True, status_at_year_end=ProjectStatus.COMPLETED)
         )
         .prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.prefetch_related(_region_values(year)))
@@ -444,11 +467,7 @@ def controlling_projects(*, year: int) -> dict:
     )
 
     def completed_in_year(project):
-        return (
-            project.status == ProjectStatus.COMPLETED
-            and project.completed_on is not None
-            and project.completed_on.year == year
-        )
+        return project.completed_in_year and project.status_at_year_end == ProjectStatus.COMPLETED
 
     listed = []
     for project in projects:
@@ -467,18 +486,19 @@ def controlling_projects(*, year: int) -> dict:
                     "status_label": row.status_label,
                 }
             )
+        status = project.status_at_year_end or project.status
         listed.append(
             {
                 "title": project.title,
-                "status": project.status,
-                "status_label": ProjectStatus(project.status).label,
+                "status": status,
+                "status_label": ProjectStatus(status).label,
                 "lead": project.lead_organisation.name,
                 "participants": project.participant_count,
                 "indicators": indicator_list,
             }
         )
     return {
-        "running": sum(1 for p in projects if p.status == ProjectStatus.RUNNING),
+        "running": sum(1 for p in projects if (p.status_at_year_end or p.status) == ProjectStatus.RUNNING),
         "started": sum(1 for p in projects if p.start is not None and p.start.year == year),
         "completed": sum(1 for p in projects if completed_in_year(p)),
         "projects": listed,
