@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from members.models import User
 from members.permissions import require_coordinator
+from regionalbuendnis.forms import apply_service_errors
 
 from . import selectors, services
 from .enums import MeetingStatus, Response
@@ -40,14 +41,6 @@ PAGE_SIZE = 25
 PAST_PAGE_SIZE = 20
 # Empty rows on the printed attendance list for people who come without invitation.
 PDF_BLANK_ROWS = 8
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _error_message(error: ValidationError) -> str:
@@ -237,7 +230,7 @@ def meeting_create(request):
         try:
             meeting = services.meeting_create(by=request.user, **form.meeting_fields())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -267,7 +260,7 @@ def meeting_edit(request, pk):
                 **form.meeting_fields(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if updated.sequence != meeting.sequence:
                 messages.success(request, _("The meeting was saved; invitees are informed of the change."))
@@ -341,7 +334,7 @@ def meeting_duplicate(request, pk):
                 end=form.cleaned_data["end"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, _("A new draft was created from “%(title)s”.") % {"title": meeting.title}
@@ -402,7 +395,7 @@ def document_upload(request, pk):
                 agenda_item=form.cleaned_data["agenda_item"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("“%(name)s” was uploaded.") % {"name": document.original_name})
             return redirect("meetings:agenda", pk=pk)
@@ -465,7 +458,7 @@ def meeting_invitees(request, pk):
                 affiliation=data["affiliation"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s was invited.") % {"name": invitation.person.full_name})
             return redirect("meetings:invitees", pk=pk)
@@ -563,7 +556,7 @@ def attendance_walk_in(request, pk):
                 organisation_text=data["organisation_text"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -596,7 +589,7 @@ def attendance_mark_person(request, pk):
         except ValidationError as error:
             if error.code == "not_invited":
                 offer = person
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s was marked present.") % {"name": person.full_name})
             return redirect("meetings:attendance", pk=pk)
@@ -721,7 +714,7 @@ def rsvp(request, token):
                         sends_deputy=form.cleaned_data.get("sends_deputy", False),
                     )
                 except ValidationError as error:
-                    _apply_errors(form, error)
+                    apply_service_errors(form, error)
                     status = 400
                 else:
                     saved = True
@@ -773,7 +766,7 @@ def meeting_minutes(request, pk):
                 revision=form.cleaned_data["revision"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The minutes were saved."))
             return redirect("meetings:minutes", pk=pk)
@@ -802,7 +795,7 @@ def action_item_create(request, pk):
         try:
             services.action_item_create(meeting=meeting, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The action item was added."))
             return redirect("meetings:minutes", pk=pk)

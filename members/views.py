@@ -12,6 +12,7 @@ from django.views.i18n import set_language as django_set_language
 
 from meetings.tokens import calendar_feed_url
 from projects.selectors import organisation_sections
+from regionalbuendnis.forms import apply_service_errors
 
 from . import selectors, services
 from .forms import (
@@ -24,14 +25,6 @@ from .forms import (
 )
 from .models import Membership, Organisation, User
 from .permissions import can_edit_person, require_coordinator
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_POST
@@ -86,7 +79,7 @@ def organisation_edit(request, slug):
                 organisation=Organisation.objects.get(pk=organisation.pk), **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The organisation was saved."))
             return redirect(organisation.get_absolute_url())
@@ -133,7 +126,7 @@ def person_create(request):
                 affiliation=data["affiliation"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The person was added."))
             return redirect(person.get_absolute_url())
@@ -151,7 +144,7 @@ def person_edit(request, pk):
         try:
             services.person_update(person=person, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The profile was saved."))
             return redirect(person.get_absolute_url())
@@ -198,7 +191,7 @@ def membership_create(request):
         try:
             membership = services.membership_create(**form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The membership was added."))
             return redirect(membership.organisation.get_absolute_url())
@@ -215,7 +208,7 @@ def membership_edit(request, pk):
         try:
             services.membership_update(membership=membership, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The membership was saved."))
             return redirect(membership.organisation.get_absolute_url())
@@ -231,7 +224,7 @@ def membership_end(request, pk):
         try:
             services.membership_end(membership=membership, end=form.cleaned_data["end"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The membership was ended."))
             next_url = request.POST.get("next", "")

@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from regionalbuendnis.forms import apply_service_errors
+
 from . import privacy, selectors
 from .models import User
 from .permissions import require_coordinator
-from .views import _apply_errors
 
 
 class AnonymiseForm(forms.Form):
@@ -48,7 +49,7 @@ def person_anonymise(request, pk):
         try:
             privacy.person_anonymise(person=person, by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The person was anonymised."))
             return redirect(person.get_absolute_url())

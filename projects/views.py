@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.permissions import require_coordinator
+from regionalbuendnis.forms import apply_service_errors
 
 from . import imports, selectors, services
 from .forms import (
@@ -36,14 +37,6 @@ from .models import ClimateActivity, Indicator, Milestone, Project, ProjectDocum
 PROJECTS_PER_PAGE = 20
 ACTIVITIES_PER_PAGE = 25
 INDICATORS_PER_PAGE = 20
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _filter_query(form) -> str:
@@ -132,7 +125,7 @@ def project_create(request):
                 **_project_data(data),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The project was created."))
             return redirect(project)
@@ -155,7 +148,7 @@ def project_edit(request, pk):
                 **_project_data(data),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The project was saved."))
             return redirect(project)
@@ -177,7 +170,7 @@ def project_status(request, pk):
                 changed_by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The status was changed."))
             return redirect(project)
@@ -205,7 +198,7 @@ def milestone_create(request, pk):
         try:
             services.milestone_create(project=project, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The milestone was added."))
             return redirect(reverse("projects:detail", args=[project.pk]) + "#milestones")
@@ -221,7 +214,7 @@ def milestone_edit(request, pk):
         try:
             services.milestone_update(milestone=milestone, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The milestone was saved."))
             return redirect(reverse("projects:detail", args=[milestone.project_id]) + "#milestones")
@@ -267,7 +260,7 @@ def progress_update_create(request, pk):
                 document_title=data["document_title"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The progress update was posted."))
             return redirect(reverse("projects:detail", args=[project.pk]) + "#updates")
@@ -288,7 +281,7 @@ def document_create(request, pk):
                 uploaded_by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The document was uploaded."))
             return redirect(reverse("projects:detail", args=[project.pk]) + "#documents")
@@ -328,7 +321,7 @@ def link_create(request, pk):
         try:
             services.link_create(project=project, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The link was added."))
             return redirect(project)
@@ -372,7 +365,7 @@ def indicator_create(request, pk=None):
         try:
             indicator = services.indicator_create(project=project, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The indicator was added."))
             return redirect(indicator)
@@ -411,7 +404,7 @@ def indicator_edit(request, pk):
         try:
             services.indicator_update(indicator=indicator, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The indicator was saved."))
             return redirect(indicator)
@@ -444,7 +437,7 @@ def indicator_values(request, pk):
         try:
             services.indicator_values_save(indicator=indicator, values=grid.values(), updated_by=request.user)
         except ValidationError as error:
-            _apply_errors(grid, error)
+            apply_service_errors(grid, error)
         else:
             messages.success(request, _("The values were saved."))
             return redirect(indicator)
@@ -473,7 +466,7 @@ def indicator_import(request, pk):
                 indicator=indicator, upload=form.cleaned_data["file"], updated_by=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(count)s rows were imported.") % {"count": count})
             return redirect(indicator)
@@ -494,7 +487,7 @@ def co2_factors(request):
             try:
                 factor = services.co2_factor_set(**form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The CO2 factor of %(year)s was saved.") % {"year": factor.year})
                 return redirect("projects:co2_factors")
@@ -553,7 +546,7 @@ def activity_create(request):
                 **_activity_data(form.cleaned_data),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The climate activity was saved."))
             return redirect("projects:activity_list")
@@ -579,7 +572,7 @@ def activity_edit(request, pk):
                 **_activity_data(form.cleaned_data),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The climate activity was saved."))
             return redirect("projects:activity_list")

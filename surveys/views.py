@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members.enums import Language
 from members.permissions import require_coordinator
+from regionalbuendnis.forms import apply_service_errors
 
 from . import dates, exports, selectors, services, tokens
 from .enums import SurveyStatus
@@ -23,14 +24,6 @@ from .models import Question, Recipient, Survey
 SURVEYS_PER_PAGE = 20
 # Two people per member: 34 for the real alliance, 800 for a state-wide network.
 RECIPIENTS_PER_PAGE = 100
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _error_message(request, error: ValidationError):
@@ -74,7 +67,7 @@ def survey_create(request):
                 year=form.cleaned_data["year"], copy_from=form.cleaned_data["source"], created_by=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The survey was created as a draft. Check the questions and dates."))
             return redirect("surveys:detail", pk=survey.pk)
@@ -118,7 +111,7 @@ def survey_edit(request, pk):
         try:
             services.survey_update(survey=survey, **{name: form.cleaned_data[name] for name in editable})
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The survey was saved."))
             return redirect("surveys:detail", pk=survey.pk)
@@ -206,7 +199,7 @@ def _question_form_page(request, survey, question=None):
             else:
                 services.question_update(question=question, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The question was saved."))
             return redirect("surveys:questions", pk=survey.pk)
@@ -267,7 +260,7 @@ def recipients(request, pk):
         try:
             services.recipient_add(survey=survey, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The address was added."))
             return redirect("surveys:recipients", pk=survey.pk)
@@ -403,7 +396,7 @@ def respond(request, token):
             except services.LinkUnusable as unusable:
                 return _unusable(request, unusable.reason)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 if submit:
                     return redirect("surveys:thanks")
