@@ -32,7 +32,20 @@ def _arguments():
         help="fraction of the full dataset, built in its own database (`_bench_small`); "
         "the full run then shows the small run's query counts beside its own",
     )
+    parser.add_argument(
+        "--only",
+        metavar="TEXT",
+        help="measure only the pages and tasks whose name contains TEXT (e.g. `controlling`), "
+        "besides the trivial page; the results are then printed but not written to results.json",
+    )
+    parser.add_argument(
+        "--pages-only", action="store_true", help="measure only the pages (no tasks); results are not written"
+    )
     return parser.parse_args()
+
+
+def _selected(name: str) -> bool:
+    return not ARGS.only or ARGS.only.lower() in name.lower()
 
 
 ARGS = _arguments()
@@ -141,6 +154,8 @@ def main():
         trivial_seconds, trivial_queries = measure_page(client, "/bench/trivial/")
         results["pages"]["trivial"] = {"seconds": trivial_seconds, "queries": trivial_queries, "ratio": 1.0}
         for name, url in urls_bench.main_pages():
+            if not _selected(name):
+                continue
             seconds, queries = measure_page(client, url)
             results["pages"][name] = {
                 "url": url,
@@ -153,11 +168,15 @@ def main():
         for logger in ("celery", "weasyprint", "weasyprint.progress"):
             logging.getLogger(logger).setLevel(logging.WARNING)
         for name, measure in dataset.task_measurements():
+            if ARGS.pages_only or not _selected(name):
+                continue
             results["tasks"][name] = measure()
 
     small = ROOT / "bench" / "results_small.json"
     small_results = json.loads(small.read_text()) if FULL and small.exists() else None
     print_table(results, small_results)
+    if ARGS.only or ARGS.pages_only:
+        return
     _results_path().write_text(json.dumps(results, indent=2, default=str))
     print(f"\nWritten to {_results_path()}")
 
