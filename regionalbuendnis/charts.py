@@ -19,6 +19,10 @@ CHAR_WIDTH_EM = 0.64
 MIN_LEFT_MARGIN = 44
 # Axis maxima are the smallest of these (times a power of ten) at or above the largest value.
 NICE_STEPS = ("1", "1.2", "1.5", "2", "2.5", "3", "4", "5", "6", "8", "10")
+# Below this width per bar (in viewBox units) the value above each bar would overlap its
+# neighbours: values are then left to the <desc> (and the table beside the chart), and only
+# every n-th category label is drawn. This also keeps charts of hundreds of bars cheap to print.
+MIN_LABELLED_SLOT = 20
 
 
 def _fmt(value) -> str:
@@ -67,6 +71,8 @@ def bar_chart(labels, values, *, title: str, width: int = 640, height: int = 260
     plot_w, plot_h = width - left - right, height - top - bottom
     slot = plot_w / max(len(values), 1)
     bar_w = max(min(slot * 0.7, 60), 2)
+    show_values = slot >= MIN_LABELLED_SLOT
+    label_every = 1 if show_values else math.ceil(MIN_LABELLED_SLOT * 2 / slot)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-label="{escape(title)}" class="chart">',
@@ -89,14 +95,16 @@ def bar_chart(labels, values, *, title: str, width: int = 640, height: int = 260
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
                 f'height="{bar_h:.1f}" fill="{PALETTE[0]}"/>'
             )
+            if show_values:
+                parts.append(
+                    f'<text x="{centre:.1f}" y="{y - 3:.1f}" {FONT} font-size="10" '
+                    f'text-anchor="middle">{escape(_fmt(value))}</text>'
+                )
+        if index % label_every == 0:
             parts.append(
-                f'<text x="{centre:.1f}" y="{y - 3:.1f}" {FONT} font-size="10" '
-                f'text-anchor="middle">{escape(_fmt(value))}</text>'
+                f'<text x="{centre:.1f}" y="{top + plot_h + 14}" {FONT} font-size="10" '
+                f'text-anchor="middle">{escape(str(label))}</text>'
             )
-        parts.append(
-            f'<text x="{centre:.1f}" y="{top + plot_h + 14}" {FONT} font-size="10" '
-            f'text-anchor="middle">{escape(str(label))}</text>'
-        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
 

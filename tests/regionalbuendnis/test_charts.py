@@ -37,6 +37,17 @@ class TestBarChart:
         assert len(rects(root)) == 3
         assert {"2023", "2024", "2025", "3", "4", "2"} <= set(texts(root))
 
+    def test_hundreds_of_bars_keep_every_bar_and_value_but_thin_the_text(self):
+        labels = [f"{day:03d}" for day in range(200)]
+        values = [day % 17 for day in range(200)]
+        root = parse(bar_chart(labels, values, title="Mitglieder je Treffen"))
+        assert len(rects(root)) == 200
+        assert root.find(f"{SVG}desc").text.startswith("000: 0; 001: 1; 002: 2")
+        shown = texts(root)[3:]  # after the title and the two axis labels
+        assert 5 <= len(shown) <= 25
+        assert set(shown) <= set(labels)
+        assert shown[0] == "000"
+
     def test_bar_heights_are_proportional_and_inside_the_plot(self):
         root = parse(bar_chart(["a", "b"], [5, 10], title="t", height=260))
         heights = [float(r.get("height")) for r in rects(root)]
