@@ -197,14 +197,65 @@ class WalkInForm(forms.Form):
 
 
 class MarkPersonForm(forms.Form):
-    """Record one existing person as present (offers "add as guest" if not invited)."""
+    """Record one existing person as present (offers "add as guest" if not invited).
 
-    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), widget=LongSelect)
+    The person is typed, not picked: a drop-down of everyone in the directory (thousands) made the
+    attendance page slow and is hard to use without JavaScript. The server resolves the text to
+    exactly one active person by e-mail address or name, or says why it cannot.
+    """
+
+    MATCHES_SHOWN = 5
+
+    person = forms.CharField(
+        label=_("Name or e-mail address"),
+        max_length=254,
+        help_text=_("The full name, part of it, or the e-mail address of someone in the directory."),
+    )
+    # Set by the "add as guest" confirmation, which already knows the person.
+    person_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     add_as_guest = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = User.objects.filter(is_active=True).order_by("full_name")
+        if self.data.get(self.add_prefix("person_id")):
+            self.fields["person"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        people = User.objects.filter(is_active=True)
+        if cleaned.get("person_id"):
+            cleaned["person"] = people.filter(pk=cleaned["person_id"]).first()
+            if cleaned["person"] is None:
+                raise forms.ValidationError(_("This person is no longer in the directory."))
+            return cleaned
+        text = " ".join((cleaned.get("person") or "").split())
+        if not text:
+            return cleaned
+        if "@" in text:
+            matches = list(people.filter(email__iexact=text)[:2])
+        else:
+            matches = list(people.filter(full_name__iexact=text)[: self.MATCHES_SHOWN + 1])
+            if not matches:
+                matches = list(
+                    people.filter(full_name__icontains=text).order_by("full_name", "pk")[
+                        : self.MATCHES_SHOWN + 1
+                    ]
+                )
+        if not matches:
+            self.add_error("person", _("Nobody in the directory has this name or e-mail address."))
+        elif len(matches) > 1:
+            shown = ", ".join(
+                f"{person.full_name} ({person.email})" if person.email else person.full_name
+                for person in matches[: self.MATCHES_SHOWN]
+            )
+            self.add_error(
+                "person",
+                _("Several people match: %(people)s. Please enter the full name or the e-mail address.")
+                % {"people": shown + (", …" if len(matches) > self.MATCHES_SHOWN else "")},
+            )
+        else:
+            cleaned["person"] = matches[0]
+        return cleaned
 
 
 class MinutesForm(forms.Form):

@@ -65,18 +65,65 @@ class TestList:
     def test_not_invited_person_is_offered_add_as_guest(self, login, people, past_meeting, client):
         client = login(people["coordinator"])
         url = reverse("meetings:attendance_mark_person", args=[past_meeting.pk])
-        response = client.post(url, {"mark-person": people["guest"].pk})
+        response = client.post(url, {"mark-person": people["guest"].full_name})
         assert response.status_code == 400
         content = response.content.decode()
         assert 'name="mark-add_as_guest" value="1"' in content
         assert not Attendance.objects.filter(meeting=past_meeting, person=people["guest"]).exists()
-        response = client.post(url, {"mark-person": people["guest"].pk, "mark-add_as_guest": "1"})
+        assert f'name="mark-person_id" value="{people["guest"].pk}"' in content
+        response = client.post(url, {"mark-person_id": people["guest"].pk, "mark-add_as_guest": "1"})
         assert response.status_code == 302
         invitation = past_meeting.invitations.get(person=people["guest"])
         assert invitation.role == InvitationRole.GUEST
         attendance = Attendance.objects.get(meeting=past_meeting, person=people["guest"])
         assert attendance.present and attendance.organisation is None
         assert attendance.organisation_text == "Stadtwerke Detmold"
+
+    def test_known_person_is_found_by_e_mail_in_any_case(self, login, people, past_meeting, client):
+        client = login(people["coordinator"])
+        url = reverse("meetings:attendance_mark_person", args=[past_meeting.pk])
+        response = client.post(url, {"mark-person": f"  {people['rep_a'].email.upper()} "})
+        assert response.status_code == 302
+        assert present_ids(past_meeting) == {people["rep_a"].pk}
+
+    def test_known_person_is_found_by_part_of_the_name(self, login, people, past_meeting, client):
+        client = login(people["coordinator"])
+        url = reverse("meetings:attendance_mark_person", args=[past_meeting.pk])
+        part = people["rep_b"].full_name.split()[-1].lower()
+        response = client.post(url, {"mark-person": part})
+        assert response.status_code == 302
+        assert present_ids(past_meeting) == {people["rep_b"].pk}
+
+    def test_unknown_name_is_a_field_error(self, login, people, past_meeting, client):
+        client = login(people["coordinator"])
+        url = reverse("meetings:attendance_mark_person", args=[past_meeting.pk])
+        response = client.post(url, {"mark-person": "Niemand Unbekannt"})
+        assert response.status_code == 400
+        assert len(response.context["mark_form"].errors["person"]) == 1
+        assert 'aria-invalid="true"' in response.content.decode()
+        assert not Attendance.objects.filter(meeting=past_meeting).exists()
+
+    def test_ambiguous_name_lists_the_matches_and_the_e_mail_resolves_it(
+        self, login, people, past_meeting, client
+    ):
+        namesake = UserFactory(full_name=people["rep_a"].full_name, email="namensvetter@example.org")
+        client = login(people["coordinator"])
+        url = reverse("meetings:attendance_mark_person", args=[past_meeting.pk])
+        response = client.post(url, {"mark-person": people["rep_a"].full_name})
+        assert response.status_code == 400
+        (error,) = response.context["mark_form"].errors["person"]
+        assert people["rep_a"].email in error and namesake.email in error
+        assert not Attendance.objects.filter(meeting=past_meeting).exists()
+        response = client.post(url, {"mark-person": people["rep_a"].email})
+        assert response.status_code == 302
+        assert present_ids(past_meeting) == {people["rep_a"].pk}
+
+    def test_the_page_asks_for_a_name_instead_of_listing_everybody(self, login, people, past_meeting, client):
+        UserFactory.create_batch(3)
+        client = login(people["coordinator"])
+        page = client.get(reverse("meetings:attendance", args=[past_meeting.pk])).content.decode()
+        assert 'type="text" name="mark-person"' in page
+        assert '<select name="mark-person"' not in page
 
     def test_walk_in_guest_without_e_mail(self, login, people, past_meeting, client, member_b):
         client = login(people["coordinator"])
