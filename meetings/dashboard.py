@@ -3,31 +3,23 @@
 from django.utils import timezone
 
 from . import selectors
-from .enums import MeetingStatus, Response
-from .models import Invitation, Meeting
+from .enums import MeetingStatus
+from .models import Meeting
 
 NEXT_MEETINGS = 5
 ACTION_ITEMS = 6
 
 
 def dashboard_sections(user) -> list[dict]:
-    """At most six queries whatever the number of meetings and action items."""
+    """Two queries (three for the coordinator) whatever the number of meetings and action items."""
     now = timezone.now()
-    upcoming = list(selectors.my_upcoming_meetings(user, now=now)[:NEXT_MEETINGS])
-    unanswered = Invitation.objects.filter(
-        person=user,
-        response=Response.PENDING,
-        meeting__status=MeetingStatus.PUBLISHED,
-        meeting__start__gt=now,
-    ).count()
+    upcoming, unanswered = selectors.my_next_meetings(user, now=now, limit=NEXT_MEETINGS)
     without_attendance = 0
     if user.is_coordinator:
         without_attendance = Meeting.objects.filter(
             status=MeetingStatus.PUBLISHED, end__lt=now, attendance_recorded_at__isnull=True
         ).count()
-    open_items = selectors.open_action_items(user)
-    items = list(open_items[:ACTION_ITEMS])
-    more = max(open_items.count() - ACTION_ITEMS, 0)
+    items, total = selectors.open_action_items_with_total(user, limit=ACTION_ITEMS)
     return [
         {
             "template": "meetings/dashboard_meetings.html",
@@ -38,7 +30,7 @@ def dashboard_sections(user) -> list[dict]:
         {
             "template": "meetings/dashboard_actions.html",
             "items": items,
-            "more": more,
+            "more": max(total - ACTION_ITEMS, 0),
             "today": timezone.localdate(),
         },
     ]

@@ -18,6 +18,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
@@ -113,6 +114,37 @@ def my_upcoming_meetings(user, *, now=None):
     return with_list_figures(meetings, user).order_by("start", "pk")
 
 
+def my_next_meetings(user, *, now, limit: int) -> tuple[list[Meeting], int]:
+    """The dashboard's next meetings of the person with their own answer, and how many published
+    meetings ahead still wait for their answer, in one query (the count is a window over all the
+    person's invitations ahead, computed before the limit)."""
+    waiting = Q(response=Response.PENDING, meeting__status=MeetingStatus.PUBLISHED, meeting__start__gt=now)
+    invitations = list(
+        Invitation.objects.filter(person=user, meeting__end__gte=now)
+        .exclude(meeting__status=MeetingStatus.DRAFT)
+        .select_related("meeting")
+        .only(
+            "response",
+            "waitlist_position",
+            "sends_deputy",
+            "meeting__title",
+            "meeting__start",
+            "meeting__venue",
+            "meeting__status",
+        )
+        .annotate(unanswered=Window(Count("pk", filter=waiting)))
+        .order_by("meeting__start", "meeting_id")[:limit]
+    )
+    meetings = []
+    for invitation in invitations:
+        meeting = invitation.meeting
+        meeting.my_response = invitation.response
+        meeting.my_waitlist_position = invitation.waitlist_position
+        meeting.my_sends_deputy = invitation.sends_deputy
+        meetings.append(meeting)
+    return meetings, invitations[0].unanswered if invitations else 0
+
+
 def my_past_meetings(user, *, now=None):
     """Meetings behind the person (invited or attended), with their attendance."""
     now = now or timezone.now()
@@ -194,10 +226,19 @@ def invitations_grouped(meeting: Meeting) -> list[OrganisationGroup]:
 
     Each invitation carries `.attendance` (or None). Two queries.
     """
+    return invitations_grouped_and_uninvited(meeting)[0]
+
+
+def invitations_grouped_and_uninvited(meeting: Meeting) -> tuple[list[OrganisationGroup], list[Attendance]]:
+    """The invitees grouped as in `invitations_grouped`, and the attendance of people who were not
+    invited (see `uninvited_attendances`), from the same two queries."""
     attendances = {
         a.person_id: a
-        for a in Attendance.objects.filter(meeting=meeting).select_related("organisation", "recorded_by")
+        for a in Attendance.objects.filter(meeting=meeting).select_related(
+            "organisation", "recorded_by", "person"
+        )
     }
+    invited_ids = set()
     role_rank = Case(
         *(When(role=role, then=Value(rank)) for rank, role in enumerate(ROLE_ORDER)),
         default=Value(len(ROLE_ORDER)),
@@ -212,6 +253,7 @@ def invitations_grouped(meeting: Meeting) -> list[OrganisationGroup]:
     others: dict[int, OrganisationGroup] = {}
     guests = OrganisationGroup(organisation=None, label="")
     for invitation in invitations:
+        invited_ids.add(invitation.person_id)
         invitation.attendance = attendances.get(invitation.person_id)
         organisation = invitation.organisation
         if invitation.role == InvitationRole.GUEST or organisation is None:
@@ -226,7 +268,11 @@ def invitations_grouped(meeting: Meeting) -> list[OrganisationGroup]:
     if guests.invitations:
         guests.invitations.sort(key=lambda i: i.person.full_name.casefold())
         groups.append(guests)
-    return groups
+    uninvited = sorted(
+        (a for person_id, a in attendances.items() if person_id not in invited_ids),
+        key=lambda a: (a.person.full_name.casefold(), a.pk),
+    )
+    return groups, uninvited
 
 
 def uninvited_attendances(meeting: Meeting) -> list[Attendance]:
@@ -295,6 +341,12 @@ def open_action_items(user, *, limit: int | None = None):
         .order_by(Coalesce("due_date", Value(datetime.date.max)), "pk")
     )
     return items[:limit] if limit else items
+
+
+def open_action_items_with_total(user, *, limit: int) -> tuple[list[ActionItem], int]:
+    """The first open action items and how many there are in all, in one query."""
+    items = list(open_action_items(user).annotate(total=Window(Count("pk")))[:limit])
+    return items, items[0].total if items else 0
 
 
 def overdue_count(user) -> int:

@@ -105,9 +105,9 @@ def meeting_detail(request, pk):
         meeting = selectors.meeting_for_detail(pk)
     except Meeting.DoesNotExist:
         raise Http404 from None
-    groups = selectors.invitations_grouped(meeting)
+    groups, uninvited = selectors.invitations_grouped_and_uninvited(meeting)
     own = next((i for g in groups for i in g.invitations if i.person_id == request.user.pk), None)
-    attended = own is not None or meeting.attendances.filter(person=request.user).exists()
+    attended = own is not None or any(a.person_id == request.user.pk for a in uninvited)
     require_view_meeting(request.user, meeting, invited=attended)
     is_coordinator = request.user.is_coordinator
     now = timezone.now()
@@ -119,9 +119,7 @@ def meeting_detail(request, pk):
         "rsvp_form": _rsvp_form_for(own, request.user, now),
         "answers_closed_reason": _answers_closed_reason(meeting, request.user, now),
         "summary": selectors.answer_summary(meeting),
-        "uninvited_attendances": selectors.uninvited_attendances(meeting)
-        if meeting.attendance_recorded_at or is_coordinator
-        else [],
+        "uninvited_attendances": uninvited if meeting.attendance_recorded_at or is_coordinator else [],
         "minutes_html": render_markdown(meeting.minutes) if meeting.minutes else "",
         "projects": selectors.linked_projects(meeting),
         "is_coordinator": is_coordinator,
@@ -499,14 +497,14 @@ def invitation_remove(request, pk, invitation_pk):
 
 
 def _attendance_context(meeting, **extra):
-    groups = selectors.attendance_sheet(meeting)
+    groups, uninvited = selectors.invitations_grouped_and_uninvited(meeting)
     return {
         "meeting": meeting,
         "groups": groups,
         "walk_in_form": WalkInForm(prefix="walkin"),
         "mark_form": MarkPersonForm(prefix="mark"),
         "history": selectors.attendance_history(meeting),
-        "uninvited_attendances": selectors.uninvited_attendances(meeting),
+        "uninvited_attendances": uninvited,
         "check_in_url": check_in_url(meeting),
         "now": timezone.now(),
         **extra,
