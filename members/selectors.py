@@ -13,6 +13,8 @@ def _current_memberships_prefetch(on=None):
         "memberships",
         queryset=Membership.objects.current(on)
         .select_related("person")
+        # The lists show names only: not every column of the person (password hash, profile).
+        .only("organisation_id", "role", "start", "end", "person__full_name", "person__is_active")
         .order_by("role", "person__full_name"),
         to_attr="current_memberships_list",
     )
