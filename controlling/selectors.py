@@ -239,8 +239,14 @@ def kpi_targets(*, year: int) -> dict[str, KpiTarget]:
 
 
 def kpi_target_initial(*, year: int) -> dict[str, dict]:
-    """What the target form offers: the year's targets, else last year's, else the defaults."""
-    saved = kpi_targets(year=year) or kpi_targets(year=year - 1)
+    """What the target form offers: the year's targets, else last year's, else the defaults.
+
+    One query for both years.
+    """
+    by_year = defaultdict(dict)
+    for target in KpiTarget.objects.filter(year__in=[year, year - 1]):
+        by_year[target.year][target.kpi] = target
+    saved = by_year[year] or by_year[year - 1]
     initial = {}
     for kpi in Kpi.values:
         target = saved.get(kpi)

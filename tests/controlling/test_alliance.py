@@ -149,7 +149,7 @@ PDF_TEXTS = {
         "2 Treffen durchgeführt (Reguläres Treffen: 2, Thematischer Workshop: 0); abgesagt: 0",
         "Teilnehmende je Treffen: Mittelwert 3, min. 2, max. 4; Teilnahmen insgesamt: 6",
         "im Jahr: 3 von 17",
-        "10.02.2025 Reguläres\nTreffen\nAuftakt 4 2",  # date, kind, title, participants, members
+        "10.02.2025 Reguläres Treffen Auftakt 4 2",  # date, kind, title, participants, members
         "Wärmeplanung 2 2",
         "Gemeinde Dörentrup 1 50 %",
         "Stadt Lügde 2 100 %",
