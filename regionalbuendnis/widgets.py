@@ -4,7 +4,8 @@ import copy
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 
 class LongSelect(forms.Widget):
@@ -33,12 +34,11 @@ class LongSelect(forms.Widget):
         classes = attrs.get("class", "").replace("form-control", "").split()
         attrs["class"] = " ".join(["form-select", *(c for c in classes if c != "form-select")])
         selected = self.format_value(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, " selected" if str(option) == selected else "", label)
-                for option, label in self.choices
-            ),
+        # escape() per value and one join: format_html() per option took half of the widget's time.
+        options = "".join(
+            f'<option value="{escape(option)}"{" selected" if str(option) == selected else ""}>'
+            f"{escape(label)}</option>"
+            for option, label in self.choices
         )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+        safe_options = mark_safe(options)  # noqa: S308 - every value and label is escaped above
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), safe_options)
