@@ -193,7 +193,11 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("sort_name")
+        organisations = Organisation.objects.order_by("sort_name")
+        if not self.is_bound:
+            # Only the names for the drop-down: hundreds of organisations on the attendance page.
+            organisations = organisations.only("name")
+        self.fields["organisation"].queryset = organisations
 
 
 class MarkPersonForm(forms.Form):
