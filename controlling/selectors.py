@@ -360,13 +360,17 @@ def frozen_report(*, year: int) -> FrozenReport | None:
     )
 
 
-def earlier_frozen_reports(*, year: int) -> list[FrozenReport]:
-    return list(
-        FrozenReport.objects.filter(year=year, unfrozen_at__isnull=False)
-        .defer("snapshot", "pdf_de", "pdf_en")
+def frozen_versions(*, year: int) -> tuple[FrozenReport | None, list[FrozenReport]]:
+    """The frozen report in force and the earlier, reopened versions (newest first): one query
+    for the year page, without loading any PDF."""
+    versions = list(
+        FrozenReport.objects.filter(year=year)
+        .defer("pdf_de", "pdf_en")
         .select_related("frozen_by", "unfrozen_by")
         .order_by("-frozen_at")
     )
+    in_force = next((version for version in versions if version.unfrozen_at is None), None)
+    return in_force, [version for version in versions if version.unfrozen_at is not None]
 
 
 def report_for_display(report: dict) -> dict:

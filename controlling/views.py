@@ -30,9 +30,8 @@ def _wants_live(request) -> bool:
     return request.GET.get("live") == "1"
 
 
-def _report(year: int, *, live: bool):
-    """The frozen report in force (unless the live figures are asked for), else the live one."""
-    frozen = selectors.frozen_report(year=year)
+def _report(year: int, *, live: bool, frozen: FrozenReport | None):
+    """The frozen report in force `frozen` (unless the live figures are asked for), else the live one."""
     if frozen is not None and not live:
         return frozen.snapshot, frozen
     return selectors.controlling_report(year=year), frozen
@@ -59,7 +58,8 @@ def index(request):
 
 def _render_year(request, year, *, target_forms=None, review_form=None, unfreeze_form=None):
     live = _wants_live(request)
-    report, frozen = _report(year, live=live)
+    in_force, earlier_versions = selectors.frozen_versions(year=year)
+    report, frozen = _report(year, live=live, frozen=in_force)
     context = outputs.report_context(report)
     editable = frozen is None
     if editable and target_forms is None:
@@ -80,7 +80,7 @@ def _render_year(request, year, *, target_forms=None, review_form=None, unfreeze
             "target_forms": target_forms,
             "review_form": review_form,
             "unfreeze_form": unfreeze_form or UnfreezeForm(),
-            "earlier_versions": selectors.earlier_frozen_reports(year=year),
+            "earlier_versions": earlier_versions,
         }
     )
     return render(request, "controlling/year.html", context)
@@ -216,7 +216,7 @@ def frozen_version_pdf(request, year, pk):
 @require_GET
 def report_json(request, year):
     _coordinator_and_year(request, year)
-    report, _frozen = _report(year, live=_wants_live(request))
+    report, _frozen = _report(year, live=_wants_live(request), frozen=selectors.frozen_report(year=year))
     return JsonResponse(
         report, encoder=selectors.ReportJSONEncoder, json_dumps_params={"ensure_ascii": False}
     )
