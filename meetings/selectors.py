@@ -303,6 +303,26 @@ def answer_summary(meeting: Meeting) -> dict:
     )
 
 
+def answer_summary_of(groups: list[OrganisationGroup]) -> dict:
+    """The counts of `answer_summary`, from invitations already loaded by `invitations_grouped`
+    (no query)."""
+    invitations = [invitation for group in groups for invitation in group.invitations]
+    coming = [i for i in invitations if i.response == Response.YES and i.waitlist_position is None]
+    return {
+        "total": len(invitations),
+        "yes": len(coming),
+        "waiting": sum(
+            1 for i in invitations if i.response == Response.YES and i.waitlist_position is not None
+        ),
+        "no": sum(1 for i in invitations if i.response == Response.NO),
+        "maybe": sum(1 for i in invitations if i.response == Response.MAYBE),
+        "pending": sum(1 for i in invitations if i.response == Response.PENDING),
+        "members_coming": len(
+            {i.organisation_id for i in coming if i.organisation is not None and i.organisation.is_member}
+        ),
+    }
+
+
 def linked_projects(meeting: Meeting):
     """The joint projects linked to this meeting, if the projects app defines that relation."""
     try:

@@ -118,7 +118,7 @@ def meeting_detail(request, pk):
         "own": own,
         "rsvp_form": _rsvp_form_for(own, request.user, now),
         "answers_closed_reason": _answers_closed_reason(meeting, request.user, now),
-        "summary": selectors.answer_summary(meeting),
+        "summary": selectors.answer_summary_of(groups),
         "uninvited_attendances": uninvited if meeting.attendance_recorded_at or is_coordinator else [],
         "minutes_html": render_markdown(meeting.minutes) if meeting.minutes else "",
         "projects": selectors.linked_projects(meeting),

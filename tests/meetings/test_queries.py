@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import selectors
 from meetings.enums import InvitationRole, MeetingStatus, Response
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories.meetings import ActionItemFactory, AttendanceFactory, InvitationFactory, MeetingFactory
@@ -108,3 +109,15 @@ def test_meeting_pages_with_few_and_many_invitees(login, people, django_assert_n
     for url, count in zip(urls, counts, strict=True):
         with django_assert_num_queries(count):
             client.get(url)
+
+
+def test_answer_summary_from_the_loaded_invitations_matches_the_database(people):
+    (meeting,) = add_meetings(people, 1)
+    add_invitees(meeting, 7)
+    waiting = InvitationFactory(meeting=meeting, response=Response.YES, waitlist_position=1)
+    InvitationFactory(meeting=meeting, response=Response.MAYBE, organisation=waiting.organisation)
+    groups = selectors.invitations_grouped(meeting)
+    summary = selectors.answer_summary_of(groups)
+    assert summary == selectors.answer_summary(meeting)
+    assert summary["waiting"] == 1 and summary["maybe"] == 1 and summary["pending"] == 1
+    assert summary["total"] == 4 + 7 + 1 + 2
