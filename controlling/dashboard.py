@@ -18,7 +18,7 @@ def dashboard_sections(user) -> list[dict]:
     if not user.is_coordinator:
         return []
     year = timezone.localdate().year
-    statistics = selectors.meeting_statistics(year=year)
+    statistics = selectors.meeting_statistics(year=year, with_attendees=False)
     rows = selectors.target_rows(report=statistics, targets=selectors.kpi_targets(year=year))
     kpis = [
         {**row, "label": Kpi(row["kpi"]).label, "status_label": TrafficLight(row["status"]).label}

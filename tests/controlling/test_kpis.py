@@ -237,3 +237,15 @@ def test_year_boundary_on_new_years_eve_in_berlin(rep_a, member_a, coordinator, 
     assert report_2026["meetings_held"] == 1
     assert report_2026["meetings_without_attendance"] == 1
     assert (history[2025], history[2026]) == (1, 1)
+
+
+def test_the_figures_without_attendance_lists_are_the_same(year_data, report_now):
+    # The dashboard card skips the names; every figure must stay the same.
+    full = meeting_statistics(year=REPORT_YEAR, now=report_now)
+    figures_only = meeting_statistics(year=REPORT_YEAR, now=report_now, with_attendees=False)
+
+    assert any(meeting["attendees"] for meeting in full["meetings"])
+    assert all(meeting["attendees"] == [] for meeting in figures_only["meetings"])
+    for meeting in full["meetings"]:
+        meeting["attendees"] = []
+    assert figures_only == full
