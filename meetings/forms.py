@@ -8,6 +8,7 @@ from regionalbuendnis.widgets import LongSelect
 
 from .enums import InvitationRole, Response
 from .models import ActionItem, AgendaItem, Meeting
+from .services import EDITABLE_FIELDS
 from .uploads import allowed_extensions_text
 
 
@@ -31,19 +32,8 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "kind",
-            "title",
-            "description",
-            "start",
-            "end",
-            "venue",
-            "address",
-            "online_url",
-            "host_organisation",
-            "capacity",
-            "registration_deadline",
-        ]
+        # Exactly what the service lets a coordinator change.
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "start": DateTimeLocalInput(),
             "end": DateTimeLocalInput(),
