@@ -309,51 +309,82 @@ def _choices_with_all(choices):
 
 
 def _bootstrap_classes(form) -> None:
-    """Filter forms are laid out by hand (one row), so their widgets get Bootstrap classes here."""
+    """Filter forms are laid out by hand (one row), so their widgets get Bootstrap classes here.
+
+    Their drop-downs are LongSelects: rendered in Python, not through a template per option.
+    """
     for field in form.fields.values():
-        is_select = isinstance(field.widget, forms.Select)
+        is_select = isinstance(field.widget, (forms.Select, LongSelect))
         field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+
+
+class MemberFilterField(forms.Field):
+    """The members to filter by, offered as slug and name from one query; cleans to the Organisation.
+
+    Not a ModelChoiceField (nor a ChoiceField): building, labelling and normalising hundreds of
+    choices took longer than the rest of the filter form.
+    """
+
+    widget = LongSelect
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Member"))
+        super().__init__(required=False, **kwargs)
+
+    def load_choices(self) -> None:
+        members = Organisation.objects.members().order_by("sort_name").values_list("slug", "name")
+        self.widget.choices = _choices_with_all(members)
+
+    def clean(self, value) -> Organisation | None:
+        if value in self.empty_values:
+            return None
+        # Looked up only when the list is filtered by a member.
+        organisation = Organisation.objects.members().filter(slug=str(value)).first()
+        if organisation is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return organisation
 
 
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_choices_with_all(ProjectStatus.choices)
-    )
-    field = forms.ChoiceField(label=_("Field"), required=False, choices=_choices_with_all(Field.choices))
-    member = forms.ModelChoiceField(
-        label=_("Member"),
+        label=_("Status"),
         required=False,
-        queryset=Organisation.objects.none(),
-        to_field_name="slug",
-        empty_label=_("All"),
+        choices=_choices_with_all(ProjectStatus.choices),
         widget=LongSelect,
     )
+    field = forms.ChoiceField(
+        label=_("Field"), required=False, choices=_choices_with_all(Field.choices), widget=LongSelect
+    )
+    member = MemberFilterField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Organisation.objects.members().order_by("sort_name")
+        self.fields["member"].load_choices()
         _bootstrap_classes(self)
 
 
 class ActivityFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    member = forms.ModelChoiceField(
-        label=_("Member"),
-        required=False,
-        queryset=Organisation.objects.none(),
-        to_field_name="slug",
-        empty_label=_("All"),
-        widget=LongSelect,
+    member = MemberFilterField()
+    field = forms.ChoiceField(
+        label=_("Field"), required=False, choices=_choices_with_all(Field.choices), widget=LongSelect
     )
-    field = forms.ChoiceField(label=_("Field"), required=False, choices=_choices_with_all(Field.choices))
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    year = forms.TypedChoiceField(
+        label=_("Year"), required=False, coerce=int, empty_value=None, widget=LongSelect
+    )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_choices_with_all(ActivityStatus.choices)
+        label=_("Status"),
+        required=False,
+        choices=_choices_with_all(ActivityStatus.choices),
+        widget=LongSelect,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Organisation.objects.members().order_by("sort_name")
+        self.fields["member"].load_choices()
         self.fields["year"].choices = _choices_with_all((year, year) for year in selectors.activity_years())
         _bootstrap_classes(self)

@@ -434,6 +434,8 @@ class ClimateActivity(models.Model):
             models.Index(fields=["organisation", "year"]),
             models.Index(fields=["field", "year"]),
             models.Index(fields=["status"]),
+            # The catalogue's order (newest year first): its first page reads one year's rows.
+            models.Index(fields=["year"]),
         ]
 
     def __str__(self):

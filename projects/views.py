@@ -15,6 +15,7 @@ from members.permissions import require_coordinator
 from regionalbuendnis.forms import apply_service_errors
 
 from . import imports, selectors, services
+from .enums import ActivityStatus, Field
 from .forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -513,6 +514,7 @@ def activity_list(request):
     )
     page = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
     editable = {org.pk for org in request.user.member_organisations}
+    _activity_rows(page, editable=None if request.user.is_coordinator else editable)
     return render(
         request,
         "projects/activity_list.html",
@@ -520,12 +522,44 @@ def activity_list(request):
             "page": page,
             "filter_form": form,
             "extra_query": _filter_query(form),
-            "is_coordinator": request.user.is_coordinator,
-            "editable_organisations": editable,
             "can_create": request.user.is_coordinator or bool(editable),
             "overlaps": selectors.activity_overlaps(activities),
         },
     )
+
+
+PK_MARKER = 2147483647
+SLUG_MARKER = "0-slug-marker-0"
+
+
+def _url_pattern(name: str, marker) -> str:
+    """A URL with a marker in place of its argument: one reverse() for a whole table's links."""
+    return reverse(name, args=[marker])
+
+
+def _labels(choices) -> dict[str, str]:
+    """The translated labels of a model's choices by value, translated once per request."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _activity_rows(activities, *, editable: set[int] | None) -> None:
+    """Each activity's links, labels and whether one may edit it (editable: the organisations one
+    speaks for, None for everything), computed once rather than per row in the template."""
+    marker = str(PK_MARKER)
+    organisation_url = _url_pattern("members:organisation_detail", SLUG_MARKER)
+    edit_url = _url_pattern("projects:activity_edit", PK_MARKER)
+    delete_url = _url_pattern("projects:activity_delete", PK_MARKER)
+    # get_FOO_display() builds a dictionary of all choices on every call.
+    field_labels, status_labels = _labels(Field), _labels(ActivityStatus)
+    for activity in activities:
+        activity.field_label = field_labels.get(activity.field, activity.field)
+        activity.status_label = status_labels.get(activity.status, activity.status)
+        organisation = activity.organisation
+        organisation.url = organisation_url.replace(SLUG_MARKER, organisation.slug)
+        activity.can_edit = editable is None or activity.organisation_id in editable
+        if activity.can_edit:
+            activity.edit_url = edit_url.replace(marker, str(activity.pk))
+            activity.delete_url = delete_url.replace(marker, str(activity.pk))
 
 
 def _activity_data(data) -> dict:

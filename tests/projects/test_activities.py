@@ -189,6 +189,7 @@ def test_catalogue_names_the_fields_where_several_members_are_active(
             "field": Field.RENEWABLES,
             "label": Field.RENEWABLES.label,
             "members": ["Detmold", "Dörentrup", "Lemgo"],
+            "member_names": "Detmold, Dörentrup, Lemgo",
         }
     ]
     page = response.content.decode()
@@ -196,3 +197,63 @@ def test_catalogue_names_the_fields_where_several_members_are_active(
     # The overview follows the filters.
     filtered = client.get(reverse("projects:activity_list"), {"member": member_a.slug})
     assert filtered.context["overlaps"] == []
+
+
+def test_catalogue_rows_link_the_member_and_name_field_and_status(login, coordinator, member_a):
+    activity = ClimateActivityFactory(
+        organisation=member_a, field=Field.MOBILITY, status=ActivityStatus.COMPLETED, year=2023
+    )
+    content = login(coordinator).get(reverse("projects:activity_list")).content.decode()
+    assert f'<a href="{member_a.get_absolute_url()}">Detmold</a>' in content
+    assert "<td>Mobilität</td>" in content
+    assert "<td>Abgeschlossen</td>" in content
+    # The coordinator edits and deletes every entry.
+    assert reverse("projects:activity_edit", args=[activity.pk]) in content
+    assert reverse("projects:activity_delete", args=[activity.pk]) in content
+
+
+def test_overlap_names_are_escaped(login, coordinator, member_a, member_b):
+    member_a.short_name = "Detmold <Nord> & Co"
+    member_a.save()
+    ClimateActivityFactory(organisation=member_a, field=Field.RENEWABLES)
+    ClimateActivityFactory(organisation=member_b, field=Field.RENEWABLES)
+    content = login(coordinator).get(reverse("projects:activity_list")).content.decode()
+    assert "(Detmold &lt;Nord&gt; &amp; Co, Lemgo)" in content
+    assert "<Nord>" not in content
+
+
+def test_overlaps_count_a_former_member_and_ignore_other_fields(login, coordinator, member_a, member_b):
+    ClimateActivityFactory(organisation=member_a, field=Field.RENEWABLES)
+    ClimateActivityFactory(organisation=member_b, field=Field.RENEWABLES)
+    ClimateActivityFactory(organisation=member_b, field=Field.MOBILITY)
+    member_b.is_member = False  # left the alliance; its documented activities stay
+    member_b.save()
+    overlaps = login(coordinator).get(reverse("projects:activity_list")).context["overlaps"]
+    assert [(overlap["field"], overlap["members"]) for overlap in overlaps] == [
+        (Field.RENEWABLES, ["Detmold", "Lemgo"])
+    ]
+
+
+@pytest.mark.parametrize("slug", ["unknown", "kreis-lippe"])
+def test_filter_by_an_unknown_or_non_member_is_refused(login, coordinator, coordinator_org, member_a, slug):
+    ClimateActivityFactory(organisation=member_a)
+    response = login(coordinator).get(reverse("projects:activity_list"), {"member": slug})
+    assert response.status_code == 200
+    assert "member" in response.context["filter_form"].errors
+    # An invalid filter is left out: the whole catalogue shows.
+    assert len(response.context["page"]) == 1
+
+
+def test_filter_drop_downs_offer_members_and_keep_the_choice(login, coordinator, coordinator_org, member_a):
+    ClimateActivityFactory(organisation=member_a, year=2022)
+    content = (
+        login(coordinator)
+        .get(reverse("projects:activity_list"), {"member": "detmold", "year": "2022", "field": "mobility"})
+        .content.decode()
+    )
+    assert '<select name="member" class="form-select" id="id_member">' in content
+    assert '<option value="detmold" selected>Stadt Detmold</option>' in content
+    assert 'value="kreis-lippe"' not in content  # the coordinator's organisation is no member
+    assert '<option value="2022" selected>2022</option>' in content
+    assert '<option value="mobility" selected>' in content
+    assert '<label class="form-label" for="id_year">' in content
