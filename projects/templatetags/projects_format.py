@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils import formats
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -63,3 +65,17 @@ def percent(ratio):
     if text in ("0", "0,0", "0.0"):
         return "0 %"
     return f"+{text} %" if value > 0 else f"−{text} %"
+
+
+@register.simple_tag
+def period(start, end) -> str:
+    """A project's period: "01.05.16 – 31.12.20", "since 01.05.16", "until 31.12.20" or "–"."""
+    start_text = formats.date_format(start, "SHORT_DATE_FORMAT") if start else ""
+    end_text = formats.date_format(end, "SHORT_DATE_FORMAT") if end else ""
+    if start and end:
+        return f"{start_text} – {end_text}"
+    if start:
+        return gettext("since %(start)s") % {"start": start_text}
+    if end:
+        return gettext("until %(end)s") % {"end": end_text}
+    return NO_VALUE

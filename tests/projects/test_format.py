@@ -1,11 +1,12 @@
-"""How indicator numbers read on the pages (German)."""
+"""How indicator numbers and periods read on the pages (German)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
-from projects.templatetags.projects_format import money, number, percent, signed
+from projects.templatetags.projects_format import money, number, percent, period, signed
 
 
 @pytest.mark.parametrize(
@@ -43,3 +44,17 @@ def test_a_deviation_is_as_precise_as_the_values_it_compares():
         # Small values keep their decimals.
         assert signed(Decimal("0.125"), Decimal("2.5")) == "+0,125"
         assert number(Decimal("3.820"), None) == "3,82"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (datetime.date(2016, 5, 1), datetime.date(2020, 12, 31), "01.05.2016 – 31.12.2020"),
+        (datetime.date(2016, 5, 1), None, "seit 01.05.2016"),
+        (None, datetime.date(2020, 12, 31), "bis 31.12.2020"),
+        (None, None, "–"),
+    ],
+)
+def test_period(start, end, expected):
+    with translation.override("de"):
+        assert period(start, end) == expected

@@ -179,8 +179,25 @@ def test_list_shows_x_of_members_and_overdue_milestones(login, rep_a, member_a, 
     MilestoneFactory(project=project, title="Auswertung", due_on=datetime.date(2020, 1, 1))
     content = login(rep_a).get(reverse("projects:list")).content.decode()
     # Two members exist in this test: both take part.
-    assert "2 von 2" in content
+    assert "<td>2 von 2</td>" in content
     assert "überfälliger Meilenstein" in content
+
+
+def test_list_rows_link_the_project_and_show_field_status_lead_and_period(login, rep_a, member_a):
+    project = ProjectFactory(
+        title="Stadtradeln",
+        field=Field.MOBILITY,
+        status=ProjectStatus.RUNNING,
+        lead_organisation=member_a,
+        start=datetime.date(2016, 5, 1),
+        end=None,
+    )
+    content = login(rep_a).get(reverse("projects:list")).content.decode()
+    assert f'<a href="{project.get_absolute_url()}">Stadtradeln</a>' in content
+    assert "<td>Mobilität</td>" in content
+    assert '<span class="badge text-bg-light border">Laufend</span>' in content
+    assert "<td>Detmold</td>" in content
+    assert "<td>seit 01.05.2016</td>" in content
 
 
 def _many_projects(count, coordinator_org, members):
