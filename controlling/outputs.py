@@ -9,10 +9,13 @@ import io
 import json
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meetings.enums import MeetingKind
 from projects.enums import ProjectStatus
@@ -59,15 +62,20 @@ def report_charts(report: dict) -> dict:
             title=_("Members represented per meeting in %(year)s (of %(count)s)")
             % {"year": report["year"], "count": report["member_count"]},
         )
-    survey = report.get("survey")
-    scale_questions = [q for q in (survey or {}).get("questions", []) if q.get("mean") is not None]
-    if scale_questions:
-        charts["survey"] = bar_chart(
-            [f"{_('Q')}{number}" for number, _q in enumerate(scale_questions, start=1)],
-            [q["mean"] for q in scale_questions],
-            title=_("Survey: mean per question (scale 1–5)"),
-        )
+    charts["survey"] = survey_chart(report.get("survey"))
     return charts
+
+
+def survey_chart(survey: dict | None):
+    """The survey's mean per scale question (None without such results)."""
+    scale_questions = [q for q in (survey or {}).get("questions", []) if q.get("mean") is not None]
+    if not scale_questions:
+        return None
+    return bar_chart(
+        [f"{_('Q')}{number}" for number, _q in enumerate(scale_questions, start=1)],
+        [q["mean"] for q in scale_questions],
+        title=_("Survey: mean per question (scale 1–5)"),
+    )
 
 
 def _status_label(status) -> str:
@@ -108,12 +116,7 @@ def report_context(report: dict) -> dict:
     survey = report.get("survey")
     projects = report.get("projects")
     if projects:
-        projects = {**projects, "projects": [_project_for_display(p) for p in projects["projects"]]}
-    survey_questions = []
-    if survey:
-        survey_questions = [
-            {**question, "number": number} for number, question in enumerate(survey["questions"], start=1)
-        ]
+        projects = {**projects, "projects": [_project_for_display(p) for p in projects.get("projects", [])]}
     return {
         "report": shown,
         "targets": targets,
@@ -122,10 +125,115 @@ def report_context(report: dict) -> dict:
             (_kind_label(kind), count) for kind, count in report["meetings_by_kind"].items()
         ],
         "survey": survey,
-        "survey_questions": survey_questions,
+        "survey_questions": _numbered_questions(survey),
         "projects": projects,
         "charts": report_charts(shown),
     }
+
+
+def _numbered_questions(survey: dict | None) -> list[dict]:
+    questions = (survey or {}).get("questions", [])
+    return [{**question, "number": number} for number, question in enumerate(questions, start=1)]
+
+
+# The year page shows the figures; the long lists have pages of their own (`section_context`).
+SECTION_TITLES = {
+    "meetings": gettext_lazy("Meetings and workshops"),
+    "members": gettext_lazy("Attendance per member"),
+    "projects": gettext_lazy("Joint projects"),
+    "survey": gettext_lazy("Feedback survey"),
+}
+SECTION_PAGE_SIZES = {"meetings": 50, "members": 50, "projects": 20}
+
+
+def section_links(report: dict) -> list[dict]:
+    """The year page's links to the long lists, each with how long it is."""
+    projects = report.get("projects") or {}
+    survey = report.get("survey")
+    return [
+        {
+            "section": "meetings",
+            "title": SECTION_TITLES["meetings"],
+            "summary": _("%(held)s held, %(planned)s planned, %(cancelled)s cancelled")
+            % {
+                "held": report["meetings_held"],
+                "planned": report["meetings_planned"],
+                "cancelled": report["meetings_cancelled"],
+            },
+        },
+        {
+            "section": "members",
+            "title": SECTION_TITLES["members"],
+            "summary": _("%(count)s members") % {"count": report["member_count"]},
+        },
+        {
+            "section": "projects",
+            "title": SECTION_TITLES["projects"],
+            "summary": _("%(running)s running, %(started)s started, %(completed)s completed")
+            % {
+                "running": projects.get("running", 0),
+                "started": projects.get("started", 0),
+                "completed": projects.get("completed", 0),
+            },
+        },
+        {
+            "section": "survey",
+            "title": SECTION_TITLES["survey"],
+            "summary": _("%(answered)s of %(invited)s answered")
+            % {"answered": survey["answered"], "invited": survey["invited"]}
+            if survey
+            else _("No feedback survey in this year."),
+        },
+    ]
+
+
+def _with_dates(rows: list[dict]) -> list[dict]:
+    return [{**row, "date": parse_date(row["date"]), "kind_label": _kind_label(row["kind"])} for row in rows]
+
+
+def section_context(report: dict, *, section: str, page_number) -> dict:
+    """One long list of the report (live or frozen), a page of it at a time."""
+    context = {
+        "section": section,
+        "section_title": SECTION_TITLES[section],
+        "generated_at": parse_datetime(report["generated_at"]) if report.get("generated_at") else None,
+        "page": None,
+    }
+    shown = {"year": report["year"]}
+    if section in SECTION_PAGE_SIZES:
+        rows = {
+            "meetings": report.get("meetings", []),
+            "members": report.get("member_attendance", []),
+            "projects": (report.get("projects") or {}).get("projects", []),
+        }[section]
+        context["page"] = Paginator(rows, SECTION_PAGE_SIZES[section]).get_page(page_number)
+        rows = list(context["page"].object_list)
+    if section == "meetings":
+        shown.update(
+            {
+                "member_count": report["member_count"],
+                "meetings": _with_dates(rows),
+                "planned": _with_dates(report["planned"]),
+                "cancelled": _with_dates(report["cancelled"]),
+                "meetings_cancelled": report["meetings_cancelled"],
+            }
+        )
+    elif section == "members":
+        shown.update(
+            {"member_attendance": rows, "meetings_with_attendance": report["meetings_with_attendance"]}
+        )
+    elif section == "projects":
+        projects = report.get("projects")
+        context["projects"] = (
+            {**projects, "projects": [_project_for_display(p) for p in rows]} if projects else None
+        )
+    elif section == "survey":
+        survey = report.get("survey")
+        context["survey"] = survey
+        context["survey_questions"] = _numbered_questions(survey)
+        context["survey_chart"] = survey_chart(survey)
+    context["report"] = shown
+    return context
 
 
 def report_pdf(report: dict, *, language: str) -> bytes:

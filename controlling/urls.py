@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:year>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<int:year>/report.json", views.report_json, name="report_json"),
     path("<int:year>/versions/<int:pk>/report.pdf", views.frozen_version_pdf, name="frozen_version_pdf"),
+    # After the fixed paths above: "targets", "freeze" etc. are not sections.
+    path("<int:year>/<slug:section>/", views.year_section, name="section"),
 ]

@@ -30,11 +30,9 @@ def _wants_live(request) -> bool:
     return request.GET.get("live") == "1"
 
 
-def _report(year: int, *, live: bool, frozen: FrozenReport | None):
-    """The frozen report in force `frozen` (unless the live figures are asked for), else the live one."""
-    if frozen is not None and not live:
-        return frozen.snapshot, frozen
-    return selectors.controlling_report(year=year), frozen
+def _shows_frozen(frozen: FrozenReport | None, *, live: bool) -> bool:
+    """The frozen report in force is shown unless the live figures are asked for."""
+    return frozen is not None and not live
 
 
 @login_required
@@ -58,9 +56,13 @@ def index(request):
 
 def _render_year(request, year, *, target_forms=None, review_form=None, unfreeze_form=None):
     live = _wants_live(request)
-    in_force, earlier_versions = selectors.frozen_versions(year=year)
-    report, frozen = _report(year, live=live, frozen=in_force)
+    frozen, earlier_versions = selectors.frozen_versions(year=year)
+    if _shows_frozen(frozen, live=live):
+        report = frozen.snapshot
+    else:
+        report = selectors.controlling_overview(year=year)
     context = outputs.report_context(report)
+    context["sections"] = outputs.section_links(report)
     editable = frozen is None
     if editable and target_forms is None:
         target_forms = kpi_target_forms(initial=selectors.kpi_target_initial(year=year))
@@ -91,6 +93,31 @@ def _render_year(request, year, *, target_forms=None, review_form=None, unfreeze
 def year_detail(request, year):
     _coordinator_and_year(request, year)
     return _render_year(request, year)
+
+
+@login_required
+@require_GET
+def year_section(request, year, section):
+    """One long list of the report on pages of its own: meetings, members, projects, survey."""
+    _coordinator_and_year(request, year)
+    if section not in selectors.SECTIONS:
+        raise Http404
+    live = _wants_live(request)
+    frozen = selectors.frozen_report(year=year)
+    if _shows_frozen(frozen, live=live):
+        report = frozen.snapshot
+    else:
+        report = selectors.controlling_section(year=year, section=section)
+    context = outputs.section_context(report, section=section, page_number=request.GET.get("page"))
+    context.update(
+        {
+            "year": year,
+            "frozen": frozen,
+            "showing_frozen": _shows_frozen(frozen, live=live),
+            "extra_query": "live=1&" if live and frozen is not None else "",
+        }
+    )
+    return render(request, "controlling/section.html", context)
 
 
 def _year_url(year, anchor=""):
@@ -216,7 +243,11 @@ def frozen_version_pdf(request, year, pk):
 @require_GET
 def report_json(request, year):
     _coordinator_and_year(request, year)
-    report, _frozen = _report(year, live=_wants_live(request), frozen=selectors.frozen_report(year=year))
+    frozen = selectors.frozen_report(year=year)
+    if _shows_frozen(frozen, live=_wants_live(request)):
+        report = frozen.snapshot
+    else:
+        report = selectors.controlling_report(year=year)
     return JsonResponse(
         report, encoder=selectors.ReportJSONEncoder, json_dumps_params={"ensure_ascii": False}
     )

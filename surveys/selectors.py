@@ -5,7 +5,7 @@ Every function runs a constant number of queries, whatever the number of recipie
 
 import statistics
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -230,6 +230,31 @@ def controlling_survey(*, year: int) -> dict | None:
         "results_visible": results["visible"],
         "questions": questions,
         "satisfaction_mean": satisfaction["mean"] if satisfaction else None,
+    }
+
+
+def controlling_survey_summary(*, year: int) -> dict | None:
+    """The figures of `controlling_survey` without the per-question results (two queries): for
+    the controlling year page, which links to the full results."""
+    survey = with_counts(Survey.objects.filter(year=year)).first()
+    if survey is None:
+        return None
+    visible = survey.response_count >= MIN_RESPONSES_FOR_RESULTS
+    satisfaction = None
+    if visible:
+        satisfaction = Answer.objects.filter(
+            response__survey=survey,
+            question__kind=QuestionKind.SCALE,
+            question__is_satisfaction=True,
+            scale_value__isnull=False,
+        ).aggregate(mean=Avg("scale_value"))["mean"]
+    return {
+        "title": survey.title,
+        "invited": survey.invited_count,
+        "answered": survey.answered_count,
+        "response_rate": response_rate(invited=survey.invited_count, answered=survey.answered_count),
+        "results_visible": visible,
+        "satisfaction_mean": float(satisfaction) if satisfaction is not None else None,
     }
 
 

@@ -9,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from controlling import services
+from controlling import selectors, services
 from controlling.dashboard import dashboard_sections
 from controlling.enums import Kpi
 from controlling.models import KpiTarget, YearReview
 from members.models import User
-from tests.factories import KpiTargetFactory, UserFactory, YearReviewFactory
+from tests.factories import KpiTargetFactory, OrganisationFactory, UserFactory, YearReviewFactory
 from tests.factories.controlling import attend, controlling_meeting, local
 from tests.factories.projects import IndicatorFactory, IndicatorValueFactory, ProjectFactory
 from tests.factories.surveys import (
@@ -32,6 +32,10 @@ pytestmark = pytest.mark.django_db
 READ_URLS = [
     ("controlling:index", []),
     ("controlling:year", [REPORT_YEAR]),
+    ("controlling:section", [REPORT_YEAR, "meetings"]),
+    ("controlling:section", [REPORT_YEAR, "members"]),
+    ("controlling:section", [REPORT_YEAR, "projects"]),
+    ("controlling:section", [REPORT_YEAR, "survey"]),
     ("controlling:report_json", [REPORT_YEAR]),
     ("controlling:report_pdf", [REPORT_YEAR]),
 ]
@@ -86,17 +90,109 @@ def test_index_lists_the_years_with_their_meetings(coordinator, year_data, login
 
 
 def test_year_page_shows_the_figures_rounded_and_the_flag(coordinator, year_data, login, in_q4):
-    response = login(coordinator).get(reverse("controlling:year", args=[REPORT_YEAR]))
+    client = login(coordinator)
+    response = client.get(reverse("controlling:year", args=[REPORT_YEAR]))
+    meetings = client.get(reverse("controlling:section", args=[REPORT_YEAR, "meetings"]))
 
     content = response.content.decode()
-    assert "Workshop Wärmeplanung" in content
     assert "3,5" in content  # participants per meeting, German decimal comma
     assert "1,5" in content  # members represented per meeting
     assert response.context["report"]["meetings_without_attendance"] == 1
-    assert "Noch keine Anwesenheit erfasst" in content
+    assert "Für 1 durchgeführtes Treffen ist noch keine Anwesenheit erfasst" in content
     # Without targets there is no traffic light to show.
     assert 'class="traffic-light' not in content
     assert "<svg" in content
+    # The long lists are linked, each with its length.
+    for section in ("meetings", "members", "projects", "survey"):
+        assert reverse("controlling:section", args=[REPORT_YEAR, section]) in content
+    assert "3 durchgeführt, 1 geplant, 1 abgesagt" in content
+    # The meetings' page lists them, the one without a list flagged.
+    listed = meetings.content.decode()
+    assert "Workshop Wärmeplanung" in listed and "Ohne Liste" in listed
+    assert "Noch keine Anwesenheit erfasst" in listed
+    assert "Jahresabschluss" in listed  # still planned
+    assert "Ausgefallen" in listed
+
+
+def test_the_year_page_shows_the_reports_figures(coordinator, member_a, member_b, luegde, login, in_q4):
+    # The page counts without the long lists; every figure it shows is the report's.
+    _year_with_everything(3, member_a, member_b, luegde)
+    overview = selectors.controlling_overview(year=REPORT_YEAR)
+    report = selectors.controlling_report(year=REPORT_YEAR)
+
+    assert set(overview) == set(report) - {"member_attendance"}
+    for key, value in overview.items():
+        if key == "meetings":
+            assert value == [{k: v for k, v in row.items() if k != "attendees"} for row in report[key]]
+        elif key == "projects":
+            assert value == {k: v for k, v in report[key].items() if k != "projects"}
+        elif key == "survey":
+            assert value == {k: v for k, v in report[key].items() if k != "questions"}
+        else:
+            assert value == report[key], key
+    assert overview["survey"]["satisfaction_mean"] == 4
+    assert login(coordinator).get(reverse("controlling:year", args=[REPORT_YEAR])).status_code == 200
+
+
+@pytest.mark.parametrize("section", ["meetings", "members", "projects", "survey"])
+def test_each_list_shows_the_frozen_report_unless_the_live_figures_are_asked_for(
+    section, coordinator, year_data, login, in_q4
+):
+    client = login(coordinator)
+    url = reverse("controlling:section", args=[REPORT_YEAR, section])
+    services.report_freeze(year=REPORT_YEAR, user=coordinator)
+    # A meeting added after freezing is in the live figures only.
+    late = controlling_meeting(start=local(REPORT_YEAR, 10, 1), title="Nachzügler")
+    attend(late, year_data["may"].attendances.first().person, None, organisation_text="Gast")
+
+    frozen = client.get(url)
+    live = client.get(url + "?live=1")
+
+    assert frozen.context["showing_frozen"] and not live.context["showing_frozen"]
+    if section == "meetings":
+        assert "Nachzügler" not in frozen.content.decode()
+        assert "Nachzügler" in live.content.decode()
+    assert "?live=1" in frozen.content.decode()
+
+
+def test_an_unknown_list_is_404(coordinator, login, in_q4):
+    response = login(coordinator).get(reverse("controlling:section", args=[REPORT_YEAR, "targets-x"]))
+    assert response.status_code == 404
+
+
+def test_the_members_list_is_paged_in_german_order(coordinator, member_a, member_b, luegde, login, in_q4):
+    client = login(coordinator)
+    url = reverse("controlling:section", args=[REPORT_YEAR, "members"])
+    extra = [OrganisationFactory(name=f"Gemeinde {number:02}") for number in range(60)]
+
+    first = client.get(url).context
+    second = client.get(url + "?page=2").context
+
+    names = [row["organisation"] for row in first["report"]["member_attendance"]]
+    names += [row["organisation"] for row in second["report"]["member_attendance"]]
+    assert len(first["report"]["member_attendance"]) == 50
+    assert len(names) == len(extra) + 3 == first["page"].paginator.count
+    assert names.index("Stadt Lügde") > names.index("Gemeinde 59")  # sorted by short name: L after G
+    assert client.get(url + "?page=99").context["page"].number == 2
+
+
+# Session, user, memberships; the frozen report in force; then per list: meetings (figures: 3),
+# members (figures 3 + members + attendance per member), projects (3), survey (5).
+SECTION_QUERIES = {"meetings": 7, "members": 9, "projects": 7, "survey": 9}
+
+
+@pytest.mark.parametrize("meetings", [1, 12])
+@pytest.mark.parametrize("section", ["meetings", "members", "projects", "survey"])
+def test_each_list_takes_a_constant_number_of_queries(
+    meetings, section, coordinator, member_a, member_b, luegde, login, in_q4, django_assert_num_queries
+):
+    _year_with_everything(meetings, member_a, member_b, luegde)
+    client = login(coordinator)
+
+    with django_assert_num_queries(SECTION_QUERIES[section]):
+        response = client.get(reverse("controlling:section", args=[REPORT_YEAR, section]))
+
+    assert response.status_code == 200
 
 
 def _target_post(**overrides):
@@ -234,10 +330,10 @@ def _year_with_everything(meetings, member_a, member_b, luegde):
     YearReviewFactory(year=REPORT_YEAR)
 
 
-# Session, user, memberships; frozen versions (in force and earlier, one query); meetings, members,
-# attendance; projects (3); survey (5); targets, assessment, history; target form offer (this and
-# last year's targets, one query).
-LIVE_PAGE_QUERIES = 19
+# Session, user, memberships; frozen versions (in force and earlier, one query); meetings with their
+# counts, the year's totals, the number of members; projects' counts (1); survey's counts and
+# satisfaction (2); targets, assessment, history; target form offer (this and last year's targets).
+LIVE_PAGE_QUERIES = 14
 # Session, user, memberships; frozen versions (the one in force with its stored data, earlier ones).
 FROZEN_PAGE_QUERIES = 4
 
@@ -280,7 +376,8 @@ def test_english_through_the_language_switch(coordinator, year_data, login, in_q
     assert "Erfolgscontrolling 2025" in german and "Mittelwert 3,5" in german
     assert "Success controlling 2025" in english
     assert "mean 3.5" in english
-    assert "No attendance recorded yet" in english
+    meetings = client.get(reverse("controlling:section", args=[REPORT_YEAR, "meetings"])).content.decode()
+    assert "No attendance recorded yet" in meetings and "Meetings and workshops 2025" in meetings
     assert "Erfolgscontrolling" not in english
     # Without ?lang= the PDF follows the chosen language.
     assert 'filename="erfolgscontrolling-2025-en.pdf"' in pdf["Content-Disposition"]

@@ -519,6 +519,15 @@ EXPECTED: dict[str, list[Case]] = {
         Case(year, coordinator_only(), POST_ONLY_GET),
         Case({"year": 1999}, coordinator_only(404), POST_ONLY_GET, label="year out of range"),
     ],
+    "controlling:section": [
+        Case(lambda w: {"year": w["year"], "section": "meetings"}, coordinator_only(), POST_ONLY_GET),
+        Case(
+            lambda w: {"year": w["year"], "section": "unknown"},
+            coordinator_only(404),
+            POST_ONLY_GET,
+            label="unknown list",
+        ),
+    ],
     "controlling:targets_save": [Case(year, POST_ONLY, coordinator_only())],
     "controlling:review_save": [Case(year, POST_ONLY, coordinator_only(302))],
     "controlling:freeze": [Case(year, POST_ONLY, coordinator_only(302))],
