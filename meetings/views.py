@@ -74,6 +74,7 @@ def meeting_list(request):
         meetings = selectors.upcoming_meetings(request.user)
         extra_query = ""
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.add_list_figures(page.object_list, request.user)
     return render(
         request,
         "meetings/list.html",
@@ -83,10 +84,11 @@ def meeting_list(request):
 
 @login_required
 def my_meetings(request):
-    upcoming = list(selectors.my_upcoming_meetings(request.user))
+    upcoming = selectors.add_list_figures(selectors.my_upcoming_meetings(request.user), request.user)
     past = Paginator(selectors.my_past_meetings(request.user), PAST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    past.object_list = selectors.add_list_figures(past.object_list, request.user, own_attendance=True)
     return render(request, "meetings/my_meetings.html", {"upcoming": upcoming, "page": past})
 
 
