@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from members.models import Organisation
 from regionalbuendnis import charts, indicators
 
-from .enums import ActivityStatus, Field, ProjectStatus
+from .enums import ActivityStatus, Direction, Field, ProjectStatus
 from .models import (
     ClimateActivity,
     Co2Factor,
@@ -24,6 +24,7 @@ from .models import (
     ProjectDocument,
     StatusChange,
 )
+from .templatetags.projects_format import indicator_table, number
 
 
 def _changed_to(status: str, first_day: datetime.date, last_day: datetime.date):
@@ -45,7 +46,9 @@ def _status_on(day: datetime.date):
 
 
 def _region_values(year=None):
-    values = IndicatorValue.objects.filter(organisation__isnull=True).order_by("year")
+    # In the order of the unique (indicator, year) index for the region's values: PostgreSQL then
+    # reads just those (ordered by year alone, it filtered all of the indicators' values per member).
+    values = IndicatorValue.objects.filter(organisation__isnull=True).order_by("indicator_id", "year")
     if year is not None:
         values = values.filter(year=year)
     return Prefetch("values", queryset=values, to_attr="region_values")
@@ -178,7 +181,9 @@ class IndicatorRow:
     status_label: str
 
 
-def indicator_row(indicator: Indicator, value: IndicatorValue | None, year: int) -> IndicatorRow:
+def indicator_row(
+    indicator: Indicator, value: IndicatorValue | None, year: int, *, status_labels: dict | None = None
+) -> IndicatorRow:
     target = value.target if value else None
     actual = value.actual if value else None
     status = indicators.traffic_light(
@@ -191,17 +196,27 @@ def indicator_row(indicator: Indicator, value: IndicatorValue | None, year: int)
         deviation=indicators.deviation(actual, target),
         deviation_ratio=indicators.deviation_ratio(actual, target),
         status=status,
-        status_label=indicators.traffic_light_label(status),
+        status_label=status_labels[status] if status_labels else indicators.traffic_light_label(status),
     )
 
 
-def indicator_rows(indicator: Indicator, region_values) -> list[IndicatorRow]:
+def _traffic_light_labels() -> dict[str, str]:
+    """The traffic lights' labels, translated once for a whole table."""
+    lights = (indicators.GREEN, indicators.AMBER, indicators.RED, indicators.NONE)
+    return {light: indicators.traffic_light_label(light) for light in lights}
+
+
+def indicator_rows(
+    indicator: Indicator, region_values, *, status_labels: dict | None = None
+) -> list[IndicatorRow]:
     """Region-wide rows for every year from the first to the last one with a value."""
     by_year = {value.year: value for value in region_values}
     if not by_year:
         return []
+    status_labels = status_labels or _traffic_light_labels()
     return [
-        indicator_row(indicator, by_year.get(year), year) for year in range(min(by_year), max(by_year) + 1)
+        indicator_row(indicator, by_year.get(year), year, status_labels=status_labels)
+        for year in range(min(by_year), max(by_year) + 1)
     ]
 
 
@@ -225,11 +240,26 @@ def indicator_chart(indicator: Indicator, rows: list[IndicatorRow]):
 
 
 def indicator_cards(indicator_list) -> list[dict]:
-    """Table rows and chart per indicator; expects `region_values` prefetched."""
+    """Table rows and chart per indicator; expects `region_values` prefetched.
+
+    With the texts the card shows: the direction, the tolerance and the table's cells formatted
+    once here (filters on every cell in the template took most of the alliance indicators page).
+    """
+    status_labels = _traffic_light_labels()
+    directions = {value: str(label) for value, label in Direction.choices}
     cards = []
     for indicator in indicator_list:
-        rows = indicator_rows(indicator, indicator.region_values)
-        cards.append({"indicator": indicator, "rows": rows, "chart": indicator_chart(indicator, rows)})
+        rows = indicator_rows(indicator, indicator.region_values, status_labels=status_labels)
+        cards.append(
+            {
+                "indicator": indicator,
+                "rows": rows,
+                "chart": indicator_chart(indicator, rows),
+                "direction": directions.get(indicator.direction, indicator.direction),
+                "tolerance": number(indicator.tolerance_percent),
+                "table": indicator_table(rows),
+            }
+        )
     return cards
 
 

@@ -1,15 +1,63 @@
 """Numbers of indicators: the language's decimal mark and thousands separator, no trailing zeros."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import floatformat
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
 NO_VALUE = "–"
+
+# The decimal mark and thousands separator per language (None: not grouped by three, left to
+# floatformat). floatformat() looks up three formats for every number; indicator tables show
+# hundreds of numbers.
+_separators_by_language: dict[str, tuple[str, str] | None] = {}
+
+
+@receiver(setting_changed)
+def _forget_separators(**kwargs) -> None:
+    _separators_by_language.clear()
+
+
+def _separators() -> tuple[str, str] | None:
+    language = get_language()
+    if language not in _separators_by_language:
+        grouped_by_three = formats.get_format("NUMBER_GROUPING") == 3
+        _separators_by_language[language] = (
+            (formats.get_format("DECIMAL_SEPARATOR"), formats.get_format("THOUSAND_SEPARATOR"))
+            if grouped_by_three
+            else None
+        )
+    return _separators_by_language[language]
+
+
+def _localized(value: Decimal, places: int, *, grouped: bool, separators=False) -> str:
+    """What floatformat(value, places) gives (with "g": grouped by thousands), in a fraction of
+    the time: `places` decimals, rounded half up, no minus sign on a zero. `separators`: those of
+    _separators(), when a caller formats many numbers."""
+    if separators is False:
+        separators = _separators()
+    if separators is None or not value.is_finite():
+        return floatformat(value, f"{places}g" if grouped else places)
+    try:
+        rounded = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the decimal context holds
+        return floatformat(value, f"{places}g" if grouped else places)
+    rounded = rounded or abs(rounded)  # "0,0", never "-0,0"
+    text = f"{rounded:{',' if grouped else ''}.{places}f}"
+    decimal_mark, thousands = separators
+    # Only digits, a minus sign and the language's separators: nothing to escape.
+    return SafeString(text.replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands))
+
+
+def _decimal(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def _decimals(value: Decimal) -> int:
@@ -18,7 +66,7 @@ def _decimals(value: Decimal) -> int:
 
 
 @register.filter
-def number(value, reference=None):
+def number(value, reference=None, *, separators=False):
     """Decimal("1067931.000") → "1.067.931" in German, Decimal("177.277") → "177,3"; None → "–".
 
     From 10 on one decimal is enough for reading (the stored value stays exact); below 10 up to
@@ -27,12 +75,12 @@ def number(value, reference=None):
     """
     if value is None or value == "":
         return NO_VALUE
-    value = Decimal(str(value))
+    value = _decimal(value)
     size = abs(value)
     if reference not in (None, ""):
-        size = max(size, abs(Decimal(str(reference))))
+        size = max(size, abs(_decimal(reference)))
     places = min(_decimals(value), 1 if size >= 10 else 3)
-    return floatformat(value, f"{places}g")
+    return _localized(value, places, grouped=True, separators=separators)
 
 
 @register.filter
@@ -44,27 +92,47 @@ def money(value):
 
 
 @register.filter
-def signed(value, reference=None):
+def signed(value, reference=None, *, separators=False):
     """A deviation with its sign: +295, −8, 0; as precise as the `reference` value it belongs to."""
     if value is None or value == "":
         return NO_VALUE
-    value = Decimal(str(value))
+    value = _decimal(value)
     if value == 0:
         return "0"
-    text = number(abs(value), reference)
-    return f"+{text}" if value > 0 else f"−{text}"
+    text = number(abs(value), reference, separators=separators)
+    return SafeString(f"+{text}" if value > 0 else f"−{text}")
 
 
 @register.filter
-def percent(ratio):
+def percent(ratio, *, separators=False):
     """A fraction as a signed percentage with one decimal at most: 0.059 → "+5,9 %"."""
     if ratio is None or ratio == "":
         return NO_VALUE
-    value = Decimal(str(ratio)) * 100
-    text = floatformat(abs(value), -1)
+    value = _decimal(ratio) * 100
+    size = abs(value)
+    # floatformat(size, -1): whole numbers without decimals, others with one.
+    places = 0 if size == size.to_integral_value() else 1
+    text = _localized(size, places, grouped=False, separators=separators)
     if text in ("0", "0,0", "0.0"):
         return "0 %"
-    return f"+{text} %" if value > 0 else f"−{text} %"
+    return SafeString(f"+{text} %" if value > 0 else f"−{text} %")
+
+
+def indicator_table(rows) -> list[dict]:
+    """The cells of an indicator's table (IndicatorRows), formatted as the filters above do."""
+    separators = _separators()
+    return [
+        {
+            "year": str(row.year),
+            "target": number(row.target, separators=separators),
+            "actual": number(row.actual, separators=separators),
+            "deviation": signed(row.deviation, row.target, separators=separators),
+            "deviation_ratio": percent(row.deviation_ratio, separators=separators),
+            "status": row.status,
+            "status_label": row.status_label,
+        }
+        for row in rows
+    ]
 
 
 @register.simple_tag

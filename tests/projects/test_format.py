@@ -58,3 +58,37 @@ def test_a_deviation_is_as_precise_as_the_values_it_compares():
 def test_period(start, end, expected):
     with translation.override("de"):
         assert period(start, end) == expected
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0",
+        "-0.0004",
+        "0.0005",
+        "-0.05",
+        "9.9995",
+        "9.99949",
+        "12.25",
+        "-12.25",
+        "1000",
+        "-1067931.000",
+        "999999999999999.999",
+        "0.125",
+        "177.277",
+    ],
+)
+def test_numbers_read_as_with_floatformat(language, value):
+    """The filters format in Python what floatformat gave: the same text, much faster."""
+    from django.template.defaultfilters import floatformat
+
+    value = Decimal(value)
+    with translation.override(language):
+        size = abs(value)
+        places = min(max(0, -value.normalize().as_tuple().exponent), 1 if size >= 10 else 3)
+        assert number(value) == floatformat(value, f"{places}g")
+        ratio = value / 1000
+        expected = floatformat(abs(ratio * 100), -1)
+        expected = "0 %" if expected in ("0", "0,0", "0.0") else f"{'+' if ratio > 0 else '−'}{expected} %"
+        assert percent(ratio) == expected

@@ -1,6 +1,7 @@
 """Indicators: traffic light (inverted for lower-is-better), chart, grid entry, CO2 from kilometres."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -98,6 +99,12 @@ def test_alliance_indicators_without_a_project(login, coordinator, rep_a, member
     content = login(rep_a).get(reverse("projects:indicator_list")).content.decode()
     assert "Mitglieder mit Klimaschutzkonzept" in content
     assert "<svg" in content
+    # The card's texts and the table's cells, formatted in German.
+    assert "Höher ist besser · Toleranz 10 %" in content
+    assert "<caption>Mitglieder mit Klimaschutzkonzept: gesamte Region, Soll und Ist</caption>" in content
+    cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", content.split("<tbody>")[1].split("</tbody>")[0])
+    assert cells == ["2024", "15", "13", "−2", "−13,3 %"]
+    assert '<span class="traffic-light red">verfehlt</span>' in content
 
 
 @pytest.mark.parametrize("who", ["rep_a", "rep_b", "guest_user"])
