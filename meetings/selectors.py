@@ -7,17 +7,14 @@ from django.apps import apps
 from django.contrib.postgres.aggregates import BoolOr
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
-    IntegerField,
     Max,
     OuterRef,
     Prefetch,
     Q,
     Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce, ExtractYear
@@ -35,6 +32,7 @@ ROLE_ORDER = (
     InvitationRole.COORDINATOR,
     InvitationRole.GUEST,
 )
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLE_ORDER)}
 
 
 def visible_meetings(user):
@@ -255,32 +253,65 @@ class OrganisationGroup:
 
 
 def meeting_for_detail(pk: int) -> Meeting:
-    """The meeting with everything its page shows (a fixed number of queries)."""
-    return (
-        Meeting.objects.select_related("host_organisation", "created_by")
+    """The meeting with everything its page shows, in four queries: the meeting, its agenda, its
+    documents (each agenda item's `agenda_documents`, the others in `general_documents`) and its
+    decisions and action items."""
+    meeting = (
+        Meeting.objects.select_related("host_organisation")
         .prefetch_related(
-            Prefetch(
-                "agenda_items",
-                queryset=AgendaItem.objects.prefetch_related(
-                    Prefetch("documents", queryset=MeetingDocument.objects.order_by("uploaded_at", "pk"))
-                ).order_by("position", "pk"),
-            ),
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "pk")),
             Prefetch(
                 "documents",
-                queryset=MeetingDocument.objects.filter(agenda_item__isnull=True).order_by(
-                    "uploaded_at", "pk"
-                ),
-                to_attr="general_documents",
+                queryset=MeetingDocument.objects.only(
+                    "meeting", "agenda_item", "original_name", "size"
+                ).order_by("uploaded_at", "pk"),
+                to_attr="all_documents",
             ),
             Prefetch(
                 "action_items",
-                queryset=ActionItem.objects.select_related("owner", "owner_organisation").order_by(
-                    "done_at", "due_date", "pk"
-                ),
+                queryset=ActionItem.objects.select_related("owner", "owner_organisation")
+                .only(*ACTION_ITEM_FIELDS)
+                .order_by("done_at", "due_date", "pk"),
             ),
         )
         .get(pk=pk)
     )
+    by_item: dict[int | None, list[MeetingDocument]] = {}
+    for document in meeting.all_documents:
+        by_item.setdefault(document.agenda_item_id, []).append(document)
+    for item in meeting.agenda_items.all():
+        item.agenda_documents = by_item.get(item.pk, [])
+    meeting.general_documents = by_item.get(None, [])
+    return meeting
+
+
+# What the lists of decisions and action items show of each, its owner and their organisation.
+ACTION_ITEM_FIELDS = (
+    "meeting",
+    "title",
+    "due_date",
+    "done_at",
+    "owner__full_name",
+    "owner_organisation__name",
+    "owner_organisation__short_name",
+)
+
+# What the meeting, attendance and invitee pages and the printed list show of an invitation.
+INVITATION_FIELDS = (
+    "meeting",
+    "role",
+    "response",
+    "comment",
+    "sends_deputy",
+    "responded_at",
+    "waitlist_position",
+    "person__full_name",
+    "person__affiliation",
+    "person__email",
+    "organisation__name",
+    "organisation__short_name",
+    "organisation__is_member",
+)
 
 
 def invitations_grouped(meeting: Meeting) -> list[OrganisationGroup]:
@@ -296,25 +327,31 @@ def invitations_grouped_and_uninvited(meeting: Meeting) -> tuple[list[Organisati
     invited (see `uninvited_attendances`), from the same two queries."""
     attendances = {
         a.person_id: a
-        for a in Attendance.objects.filter(meeting=meeting).select_related(
-            "organisation", "recorded_by", "person"
+        for a in Attendance.objects.filter(meeting=meeting)
+        .select_related("organisation", "person")
+        .only(
+            "person__full_name",
+            "organisation__name",
+            "organisation__short_name",
+            "organisation_text",
+            "present",
+            "source",
         )
     }
     invited_ids = set()
-    role_rank = Case(
-        *(When(role=role, then=Value(rank)) for rank, role in enumerate(ROLE_ORDER)),
-        default=Value(len(ROLE_ORDER)),
-        output_field=IntegerField(),
-    )
+    # Ordered by organisation and name here, by role within each organisation below (a stable sort
+    # keeps the names in the database's order; the role as an SQL expression took longer).
     invitations = (
         Invitation.objects.filter(meeting=meeting)
         .select_related("person", "organisation")
-        .order_by("organisation__sort_name", role_rank, "person__full_name", "pk")
+        .only(*INVITATION_FIELDS)
+        .order_by("organisation__sort_name", "organisation_id", "person__full_name", "pk")
     )
     members: dict[int, OrganisationGroup] = {}
     others: dict[int, OrganisationGroup] = {}
     guests = OrganisationGroup(organisation=None, label="")
     for invitation in invitations:
+        invitation.meeting = meeting
         invited_ids.add(invitation.person_id)
         invitation.attendance = attendances.get(invitation.person_id)
         organisation = invitation.organisation
@@ -327,6 +364,8 @@ def invitations_grouped_and_uninvited(meeting: Meeting) -> tuple[list[Organisati
             group = target[organisation.pk] = OrganisationGroup(organisation, organisation.name)
         group.invitations.append(invitation)
     groups = list(members.values()) + list(others.values())
+    for group in groups:
+        group.invitations.sort(key=lambda i: ROLE_RANK.get(i.role, len(ROLE_ORDER)))
     if guests.invitations:
         guests.invitations.sort(key=lambda i: i.person.full_name.casefold())
         groups.append(guests)
@@ -392,7 +431,7 @@ def linked_projects(meeting: Meeting):
         project_model._meta.get_field("meetings")
     except (LookupError, FieldDoesNotExist):
         return None
-    return list(project_model.objects.filter(meetings=meeting).order_by("pk"))
+    return list(project_model.objects.filter(meetings=meeting).only("title").order_by("pk"))
 
 
 def attendance_history(meeting: Meeting, *, limit: int = 50) -> list:

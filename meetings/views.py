@@ -127,6 +127,7 @@ def meeting_detail(request, pk):
         "is_coordinator": is_coordinator,
         "is_past": meeting.end < now,
         "has_started": meeting.start <= now,
+        "shows_attendance": bool(meeting.attendance_recorded_at) or (is_coordinator and meeting.start <= now),
         "check_in_open": meeting.start - services.CHECK_IN_EARLY
         <= now
         <= meeting.end + services.CHECK_IN_LATE,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .. import selectors
-from ..enums import MeetingKind, MeetingStatus, Response
+from ..enums import InvitationRole, MeetingKind, MeetingStatus, Response
 
 register = template.Library()
 
@@ -80,6 +80,17 @@ class RowFormatter:
         self.time = formats.get_format("TIME_FORMAT")
         self._answers = {}
         self._statuses = {}
+        self.roles = {value: str(label) for value, label in InvitationRole.choices}
+        self.present = format_html('<span class="badge text-bg-success">{}</span>', _("present"))
+        self.absent = format_html('<span class="badge text-bg-secondary">{}</span>', _("absent"))
+
+    @classmethod
+    def of(cls, context) -> "RowFormatter":
+        """The formatter shared by the tags of one page (a template render)."""
+        formatter = context.render_context.get(cls)
+        if formatter is None:
+            formatter = context.render_context[cls] = cls()
+        return formatter
 
     def answer(self, response, waitlist_position=None, sends_deputy=False):
         key = (response, waitlist_position, bool(sends_deputy))
@@ -170,5 +181,40 @@ def meeting_rows(meetings):
                 else not_invited,
             )
             for meeting in meetings
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def invitee_rows(context, group, comments=False, attendance=False):
+    """The rows of one organisation's invitees on the meeting page (name, role, answer, and the
+    comment and attendance columns when shown), rendered in Python: 40 invitees in 20 tables."""
+    rows = RowFormatter.of(context)
+
+    def name(invitation):
+        person = invitation.person
+        if group.organisation is None and person.affiliation:
+            return format_html(
+                '{} <span class="text-muted small">({})</span>', person.full_name, person.affiliation
+            )
+        return person.full_name
+
+    def presence(invitation):
+        if invitation.attendance is None:
+            return "–"
+        return rows.present if invitation.attendance.present else rows.absent
+
+    return format_html_join(
+        "\n",
+        "<tr><td>{}</td><td>{}</td><td>{}</td>{}{}</tr>",
+        (
+            (
+                name(invitation),
+                rows.roles.get(invitation.role, invitation.role),
+                rows.answer(invitation.response, invitation.waitlist_position, invitation.sends_deputy),
+                format_html('<td class="small">{}</td>', invitation.comment) if comments else "",
+                format_html("<td>{}</td>", presence(invitation)) if attendance else "",
+            )
+            for invitation in group.invitations
         ),
     )
