@@ -25,6 +25,28 @@ def organisation_list(*, include_non_members: bool = False):
     return qs.prefetch_related(_current_memberships_prefetch()).order_by("sort_name")
 
 
+def organisation_directory():
+    """Member organisations for the directory's pages, German order; their people apart
+    (`current_representatives_and_deputies_of`) for the organisations of one page."""
+    return Organisation.objects.members().order_by("sort_name")
+
+
+def current_representatives_and_deputies_of(organisations, *, on=None) -> dict[int, dict[str, list]]:
+    """{organisation pk: {role: [(person pk, full name, is active), ...]}} for representatives
+    and deputies, by name. Tuples, not model instances: a page of 50 organisations has 500 people."""
+    people = {organisation.pk: {} for organisation in organisations}
+    rows = (
+        Membership.objects.current(on)
+        .filter(organisation__in=list(people))
+        .filter(role__in=[MembershipRole.REPRESENTATIVE, MembershipRole.DEPUTY])
+        .order_by("person__full_name", "person_id")
+        .values_list("organisation_id", "role", "person_id", "person__full_name", "person__is_active")
+    )
+    for organisation_id, role, *person in rows:
+        people[organisation_id].setdefault(role, []).append(tuple(person))
+    return people
+
+
 def member_organisations():
     """The alliance's member organisations (towns, municipalities, association), German order."""
     return Organisation.objects.members().order_by("sort_name")

@@ -199,3 +199,41 @@ def test_selector_lists_current_memberships_only():
     (listed,) = selectors.organisation_list()
     assert organisation == listed
     assert sorted(m.role for m in listed.current_memberships_list) == ["deputy", "representative"]
+
+
+@pytest.mark.django_db
+def test_directory_rows_link_organisations_and_people_by_role(client, login, rep_b, member_a, deputy_a):
+    representative = UserFactory(full_name="Anna <Detmold> & Co", is_active=False)
+    MembershipFactory(person=representative, organisation=member_a, role=MembershipRole.REPRESENTATIVE)
+    # Ended and upcoming memberships are not current.
+    MembershipFactory(organisation=member_a, role=MembershipRole.DEPUTY, start="2010-01-01", end="2015-12-31")
+    MembershipFactory(organisation=member_a, role=MembershipRole.DEPUTY, start="2999-01-01")
+    login(rep_b)
+    text = client.get(reverse("members:organisation_list")).text
+    person_url = reverse("members:person_detail", args=[representative.pk])
+    deputy_url = reverse("members:person_detail", args=[deputy_a.pk])
+    assert f'<td><a href="{member_a.get_absolute_url()}">Stadt Detmold</a></td>' in text
+    assert "<td>Stadt</td>" in text
+    assert (
+        f'<td><a href="{person_url}">Anna &lt;Detmold&gt; &amp; Co</a>'
+        ' <span class="badge text-bg-secondary">inaktiv</span><br></td>'
+    ) in text
+    assert f'<td><a href="{deputy_url}">Dirk Detmold</a><br></td>' in text
+
+
+@pytest.mark.django_db
+def test_current_representatives_and_deputies_of_a_page_of_organisations(member_a, member_b, rep_a, deputy_a):
+    zora = UserFactory(full_name="Zora Detmold")
+    MembershipFactory(person=zora, organisation=member_a, role=MembershipRole.REPRESENTATIVE)
+    MembershipFactory(organisation=member_a, role=MembershipRole.DEPUTY, end="2015-12-31", start="2010-01-01")
+    people = selectors.current_representatives_and_deputies_of([member_a, member_b])
+    assert people == {
+        member_a.pk: {
+            MembershipRole.REPRESENTATIVE: [
+                (rep_a.pk, "Anna Detmold", True),
+                (zora.pk, "Zora Detmold", True),
+            ],
+            MembershipRole.DEPUTY: [(deputy_a.pk, "Dirk Detmold", True)],
+        },
+        member_b.pk: {},
+    }
