@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .. import selectors
-from ..enums import InvitationRole, MeetingKind, MeetingStatus, Response
+from ..enums import AttendanceSource, InvitationRole, MeetingKind, MeetingStatus, Response
 
 register = template.Library()
 
@@ -81,6 +81,7 @@ class RowFormatter:
         self._answers = {}
         self._statuses = {}
         self.roles = {value: str(label) for value, label in InvitationRole.choices}
+        self.sources = {value: str(label) for value, label in AttendanceSource.choices}
         self.present = format_html('<span class="badge text-bg-success">{}</span>', _("present"))
         self.absent = format_html('<span class="badge text-bg-secondary">{}</span>', _("absent"))
 
@@ -214,6 +215,48 @@ def invitee_rows(context, group, comments=False, attendance=False):
                 rows.answer(invitation.response, invitation.waitlist_position, invitation.sends_deputy),
                 format_html('<td class="small">{}</td>', invitation.comment) if comments else "",
                 format_html("<td>{}</td>", presence(invitation)) if attendance else "",
+            )
+            for invitation in group.invitations
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def attendance_rows(context, group):
+    """The rows of one organisation's invitees on the attendance page: a checkbox per person (with
+    the words the page's filter searches), role, answer and how the attendance was recorded."""
+    rows = RowFormatter.of(context)
+    organisation = group.organisation.name.lower() if group.organisation else ""
+
+    def affiliation(invitation):
+        if group.organisation is None and invitation.person.affiliation:
+            return format_html(' <span class="small text-muted">({})</span>', invitation.person.affiliation)
+        return ""
+
+    return format_html_join(
+        "\n",
+        '<tr data-attendance-row data-search="{} {} {}"><td>'
+        '<input class="form-check-input" type="checkbox" name="present" value="{}" id="present-{}"{}></td>'
+        '<td><label for="present-{}">{}</label>{}</td>'
+        "<td>{}</td><td>{}</td>"
+        '<td class="small">{}</td>'
+        "</tr>",
+        (
+            (
+                invitation.person.full_name.lower(),
+                organisation,
+                invitation.person.affiliation.lower(),
+                invitation.person_id,
+                invitation.person_id,
+                mark_safe(" checked") if invitation.attendance and invitation.attendance.present else "",
+                invitation.person_id,
+                invitation.person.full_name,
+                affiliation(invitation),
+                rows.roles.get(invitation.role, invitation.role),
+                rows.answer(invitation.response, invitation.waitlist_position, invitation.sends_deputy),
+                rows.sources.get(invitation.attendance.source, invitation.attendance.source)
+                if invitation.attendance
+                else "–",
             )
             for invitation in group.invitations
         ),
