@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import ExtractYear
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -261,34 +261,38 @@ def meeting_statistics(
 def yearly_history(*, until_year: int, now=None) -> list[dict]:
     """Meetings held and mean participants per year since the first year: one query.
 
-    The attendances are counted per meeting in a subquery first; joining them to the meetings
-    and counting afterwards made PostgreSQL group 72,000 joined rows (EXPLAIN: 37 ms → 8–13 ms).
+    One correlated subquery per meeting counts its present people; grouped by the meeting it
+    gives no row, so NULL, for a meeting without any attendance row (its list is not recorded).
+    Counting the `present` column rather than ids lets PostgreSQL read the (meeting, present)
+    index alone.
+    EXPLAIN at 2,000 meetings with 72,000 attendances: a join grouped afterwards 37 ms, two
+    subqueries (present and all rows) 26 ms, this one 10 ms.
     """
     now = now or timezone.now()
     begin, _ = year_bounds(FIRST_YEAR)
     _, end = year_bounds(until_year)
-    counts = (
+    present = (
         Attendance.objects.filter(meeting=OuterRef("pk"))
         .order_by()
         .values("meeting")
-        .annotate(rows=Count("pk"), present=Count("pk", filter=Q(present=True)))
+        .annotate(present=Count("present", filter=Q(present=True)))
+        .values("present")
     )
     rows = (
         Meeting.objects.filter(start__gte=begin, start__lt=min(end, now))
         .exclude(status=MeetingStatus.CANCELLED)
         .annotate(
             year=ExtractYear("start", tzinfo=timezone.get_default_timezone()),
-            participants=Coalesce(Subquery(counts.values("present")), 0),
-            attendance_rows=Coalesce(Subquery(counts.values("rows")), 0),
+            participants=Subquery(present),
         )
-        .values_list("year", "participants", "attendance_rows", "attendance_recorded_at")
+        .values_list("year", "participants", "attendance_recorded_at")
     )
     held = defaultdict(int)
     participants = defaultdict(list)
-    for year, count, attendance_rows, recorded_at in rows:
+    for year, count, recorded_at in rows:
         held[year] += 1
-        if recorded_at is not None or attendance_rows:
-            participants[year].append(count)
+        if recorded_at is not None or count is not None:
+            participants[year].append(count or 0)
     return [
         {
             "year": year,

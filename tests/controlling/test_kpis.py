@@ -185,6 +185,27 @@ def test_history_per_year_since_2016(year_data, rep_a, member_a, report_now):
     assert by_year[REPORT_YEAR] == {"year": REPORT_YEAR, "meetings_held": 3, "participants_mean": 3.5}
 
 
+def test_history_counts_a_closed_list_without_anybody_present_as_zero(rep_a, rep_b, member_a, report_now):
+    # A list closed with nobody on it and one with only absentees both count as 0 participants;
+    # a meeting without any list is held but not in the mean. As in the year's own figures.
+    full = controlling_meeting(start=local(2019, 3, 1))
+    attend(full, rep_a, member_a)
+    attend(full, rep_b, member_a)
+    controlling_meeting(start=local(2019, 4, 1))
+    only_absent = controlling_meeting(start=local(2019, 5, 1), recorded=False)
+    attend(only_absent, rep_a, member_a, present=False)
+    controlling_meeting(start=local(2019, 6, 1), recorded=False)
+
+    by_year = {row["year"]: row for row in yearly_history(until_year=REPORT_YEAR, now=report_now)}
+    figures = meeting_statistics(
+        year=2019, now=report_now, with_attendees=False, with_member_attendance=False
+    )
+
+    assert by_year[2019] == {"year": 2019, "meetings_held": 4, "participants_mean": 2 / 3}
+    assert figures["meetings_held"] == 4
+    assert figures["participants_per_meeting"]["mean"] == by_year[2019]["participants_mean"]
+
+
 def _year_of_meetings(count, people, members):
     for number in range(count):
         meeting = controlling_meeting(start=local(REPORT_YEAR, 1 + number % 10, 1 + number))
