@@ -14,12 +14,11 @@ MEETING_KPIS = (
 
 
 def dashboard_sections(user) -> list[dict]:
-    """Four queries: the year's meetings with their counts, the year's totals, the number of
-    members, the targets."""
+    """Three queries: the year's meeting figures, its totals, the targets."""
     if not user.is_coordinator:
         return []
     year = timezone.localdate().year
-    statistics = selectors.meeting_statistics(year=year, with_attendees=False, with_member_attendance=False)
+    statistics = selectors.meeting_figures(year=year)
     rows = selectors.target_rows(report=statistics, targets=selectors.kpi_targets(year=year))
     kpis = [
         {**row, "label": Kpi(row["kpi"]).label, "status_label": TrafficLight(row["status"]).label}

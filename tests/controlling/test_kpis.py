@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from controlling.selectors import controlling_report, meeting_statistics, yearly_history
+from controlling.selectors import controlling_report, meeting_figures, meeting_statistics, yearly_history
 from tests.factories import UserFactory
 from tests.factories.controlling import attend, controlling_meeting, local
 
@@ -206,6 +206,40 @@ def test_history_counts_a_closed_list_without_anybody_present_as_zero(rep_a, rep
     assert figures["participants_per_meeting"]["mean"] == by_year[2019]["participants_mean"]
 
 
+FIGURE_KEYS = (
+    "year",
+    "meetings_held",
+    "meetings_planned",
+    "meetings_with_attendance",
+    "meetings_without_attendance",
+    "participants_total",
+    "participants_per_meeting",
+    "members_represented_per_meeting",
+    "unique_participants",
+    "members_represented_in_year",
+)
+
+
+@pytest.mark.parametrize(
+    "now",
+    [local(REPORT_YEAR, 11, 20, 12), local(REPORT_YEAR, 5, 12, 20), local(REPORT_YEAR, 1, 5)],
+    ids=["report day", "after the workshop", "before any meeting"],
+)
+def test_the_dashboards_figures_are_the_years_figures(year_data, now):
+    # Counted and averaged by the database, they must say what the report says: cancelled and
+    # list-less meetings, planned ones, guests and absentees included.
+    statistics = meeting_statistics(year=REPORT_YEAR, now=now)
+
+    assert meeting_figures(year=REPORT_YEAR, now=now) == {key: statistics[key] for key in FIGURE_KEYS}
+
+
+def test_the_dashboards_figures_of_a_year_without_meetings(member_a, report_now):
+    figures = meeting_figures(year=REPORT_YEAR, now=report_now)
+
+    assert figures["meetings_held"] == figures["participants_total"] == 0
+    assert figures["participants_per_meeting"] == {"mean": None, "min": None, "max": None}
+
+
 def _year_of_meetings(count, people, members):
     for number in range(count):
         meeting = controlling_meeting(start=local(REPORT_YEAR, 1 + number % 10, 1 + number))
@@ -228,6 +262,8 @@ def test_statistics_take_a_constant_number_of_queries(
         )
     with django_assert_num_queries(1):
         yearly_history(until_year=REPORT_YEAR, now=report_now)
+    with django_assert_num_queries(2):
+        meeting_figures(year=REPORT_YEAR, now=report_now)
 
     assert stats["meetings_held"] == figures["meetings_held"] == meetings
     assert stats["participants_total"] == figures["participants_total"] == 40 * meetings
