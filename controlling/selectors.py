@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Avg, Count, Max, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Avg, Case, Count, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -94,12 +94,13 @@ def _held_present(year: int, now):
 
 def _year_meetings_with_counts(year: int, members):
     """The year's meetings, each with its attendance rows, participants and members represented
-    counted by the database."""
+    counted by the database. A person has one attendance per meeting (unique constraint), so
+    participants are counted without DISTINCT."""
     begin, end = year_bounds(year)
     present = Q(attendances__present=True)
     return Meeting.objects.filter(start__gte=begin, start__lt=end).annotate(
         attendance_rows=Count("attendances"),
-        participants=Count("attendances__person", filter=present, distinct=True),
+        participants=Count("attendances", filter=present),
         members_represented=Count(
             "attendances__organisation",
             filter=present & Q(attendances__organisation__in=members.values("pk")),
@@ -307,14 +308,16 @@ def meeting_figures(*, year: int, now=None) -> dict:
 
 
 def yearly_history(*, until_year: int, now=None) -> list[dict]:
-    """Meetings held and mean participants per year since the first year: one query.
+    """Meetings held and mean participants per year since the first year: one query, one row a
+    year.
 
-    One correlated subquery per meeting counts its present people; grouped by the meeting it
-    gives no row, so NULL, for a meeting without any attendance row (its list is not recorded).
-    Counting the `present` column rather than ids lets PostgreSQL read the (meeting, present)
-    index alone.
-    EXPLAIN at 2,000 meetings with 72,000 attendances: a join grouped afterwards 37 ms, two
-    subqueries (present and all rows) 26 ms, this one 10 ms.
+    Per meeting, one correlated subquery counts the people present; grouped by the meeting it
+    gives no row, so NULL, for a meeting without any attendance row, and a closed list with
+    nobody on it counts 0. A meeting without a list stays NULL, which AVG leaves out, as the
+    year's own figures do. Counting the `present` column lets PostgreSQL read the
+    (meeting, present) index alone. EXPLAIN at 2,000 meetings with 72,000 attendances: a join
+    grouped afterwards 37 ms, two subqueries (present and all rows) 26 ms, this one 10 ms; and
+    one row a year instead of one a meeting saves as much again in Python.
     """
     now = now or timezone.now()
     begin, _ = year_bounds(FIRST_YEAR)
@@ -326,26 +329,25 @@ def yearly_history(*, until_year: int, now=None) -> list[dict]:
         .annotate(present=Count("present", filter=Q(present=True)))
         .values("present")
     )
+    closed_list = Case(When(attendance_recorded_at__isnull=False, then=Value(0)))
     rows = (
         Meeting.objects.filter(start__gte=begin, start__lt=min(end, now))
         .exclude(status=MeetingStatus.CANCELLED)
         .annotate(
             year=ExtractYear("start", tzinfo=timezone.get_default_timezone()),
-            participants=Subquery(present),
+            participants=Coalesce(Subquery(present), closed_list),
         )
-        .values_list("year", "participants", "attendance_recorded_at")
+        .values("year")
+        .annotate(held=Count("pk"), participants_mean=Avg("participants"))
+        .order_by()
+        .values_list("year", "held", "participants_mean")
     )
-    held = defaultdict(int)
-    participants = defaultdict(list)
-    for year, count, recorded_at in rows:
-        held[year] += 1
-        if recorded_at is not None or count is not None:
-            participants[year].append(count or 0)
+    by_year = {year: (held, mean) for year, held, mean in rows}
     return [
         {
             "year": year,
-            "meetings_held": held[year],
-            "participants_mean": statistics.fmean(participants[year]) if participants[year] else None,
+            "meetings_held": by_year.get(year, (0, None))[0],
+            "participants_mean": by_year.get(year, (0, None))[1],
         }
         for year in range(FIRST_YEAR, until_year + 1)
     ]
