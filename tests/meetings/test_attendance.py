@@ -1,7 +1,9 @@
 """Attendance: the list per member, walk-ins, not invited, self check-in, history, frozen organisation."""
 
 import datetime
+import html
 import io
+import re
 
 import pypdf
 import pytest
@@ -14,8 +16,8 @@ from meetings import services
 from meetings.enums import AttendanceSource, InvitationRole, MeetingStatus
 from meetings.models import Attendance, Meeting
 from members.enums import MembershipRole
-from members.models import User
-from tests.factories import MembershipFactory, UserFactory
+from members.models import Organisation, User
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +157,26 @@ class TestList:
         )
         assert response.status_code == 400
         assert not Attendance.objects.exists()
+
+    def test_walk_in_drop_down_offers_every_organisation_in_german_order(
+        self, login, people, past_meeting, client
+    ):
+        doerentrup = OrganisationFactory(name="Gemeinde Dörentrup & <Söhne>", short_name="Dörentrup")
+        client = login(people["coordinator"])
+        response = client.post(
+            reverse("meetings:attendance_walk_in", args=[past_meeting.pk]),
+            {"walkin-full_name": "", "walkin-organisation": doerentrup.pk},
+        )
+        select = response.content.decode().split('<select name="walkin-organisation"', 1)[1]
+        select = select.split("</select>", 1)[0]
+        names = re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select)
+        expected = Organisation.objects.order_by("sort_name").values_list("pk", "name")
+        assert names[0] == ("", "", "— andere / keine —")
+        assert [(int(pk), name) for pk, _selected, name in names[1:]] == [
+            (pk, html.escape(name)) for pk, name in expected
+        ]
+        # The chosen organisation stays selected when the form comes back with an error.
+        assert [name for _pk, selected, name in names if selected] == [html.escape(doerentrup.name)]
 
     def test_attendance_before_the_meeting_is_refused(self, people, published_meeting):
         with pytest.raises(ValidationError):
