@@ -229,6 +229,8 @@ def test_the_dashboards_figures_are_the_years_figures(year_data, now):
     # Counted and averaged by the database, they must say what the report says: cancelled and
     # list-less meetings, planned ones, guests and absentees included.
     statistics = meeting_statistics(year=REPORT_YEAR, now=now)
+    for spread in ("participants_per_meeting", "members_represented_per_meeting"):
+        statistics[spread] = {"mean": statistics[spread]["mean"]}
 
     assert meeting_figures(year=REPORT_YEAR, now=now) == {key: statistics[key] for key in FIGURE_KEYS}
 
@@ -237,7 +239,7 @@ def test_the_dashboards_figures_of_a_year_without_meetings(member_a, report_now)
     figures = meeting_figures(year=REPORT_YEAR, now=report_now)
 
     assert figures["meetings_held"] == figures["participants_total"] == 0
-    assert figures["participants_per_meeting"] == {"mean": None, "min": None, "max": None}
+    assert figures["participants_per_meeting"] == {"mean": None}
 
 
 def _year_of_meetings(count, people, members):
