@@ -159,6 +159,9 @@ def main():
     sizes = dataset.build(rebuild=args.rebuild, scale=args.scale)
 
     results = {"dataset": sizes, "pages": {}, "tasks": {}}
+    # No line per login (django-axes), enqueued task or PDF layout step in the table.
+    for logger in ("axes", "celery", "weasyprint", "weasyprint.progress"):
+        logging.getLogger(logger).setLevel(logging.WARNING)
     with override_settings(ROOT_URLCONF="bench.urls_bench", ALLOWED_HOSTS=["testserver"]):
         client = Client()
         client.force_login(dataset.coordinator(), backend="members.backends.EmailBackend")
@@ -175,9 +178,6 @@ def main():
                 "ratio": seconds / paired_trivial_seconds,
             }
 
-        # No line per enqueued task or PDF layout step in the table.
-        for logger in ("celery", "weasyprint", "weasyprint.progress"):
-            logging.getLogger(logger).setLevel(logging.WARNING)
         for name, measure in dataset.task_measurements():
             if ARGS.pages_only or not _selected(name):
                 continue
