@@ -336,14 +336,10 @@ def yearly_history(*, until_year: int, now=None) -> list[dict]:
         .order_by()
         .values_list("year", "held", "participants_mean")
     )
-    by_year = {year: (held, mean) for year, held, mean in rows}
+    by_year = {year: {"meetings_held": held, "participants_mean": mean} for year, held, mean in rows}
+    without_meetings = {"meetings_held": 0, "participants_mean": None}
     return [
-        {
-            "year": year,
-            "meetings_held": by_year.get(year, (0, None))[0],
-            "participants_mean": by_year.get(year, (0, None))[1],
-        }
-        for year in range(FIRST_YEAR, until_year + 1)
+        {"year": year, **by_year.get(year, without_meetings)} for year in range(FIRST_YEAR, until_year + 1)
     ]
 
 
