@@ -7,30 +7,6 @@ from .enums import MembershipRole, OrganisationKind
 from .models import Membership, Organisation, User
 
 
-def _current_memberships_prefetch(on=None):
-    on = on or timezone.localdate()
-    return Prefetch(
-        "memberships",
-        queryset=Membership.objects.current(on)
-        .select_related("person")
-        # The lists show names only: not every column of the person (password hash, profile).
-        .only("organisation_id", "role", "start", "end", "person__full_name", "person__is_active")
-        .order_by("role", "person__full_name"),
-        to_attr="current_memberships_list",
-    )
-
-
-def organisation_list(*, include_non_members: bool = False):
-    qs = Organisation.objects.all() if include_non_members else Organisation.objects.members()
-    return qs.prefetch_related(_current_memberships_prefetch()).order_by("sort_name")
-
-
-def organisation_directory():
-    """Member organisations for the directory's pages, German order; their people apart
-    (`current_representatives_and_deputies_of`) for the organisations of one page."""
-    return Organisation.objects.members().order_by("sort_name")
-
-
 def current_representatives_and_deputies_of(organisations, *, on=None) -> dict[int, dict[str, list]]:
     """{organisation pk: {role: [(person pk, full name, is active), ...]}} for representatives
     and deputies, by name. Tuples, not model instances: a page of 50 organisations has 500 people."""

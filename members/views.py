@@ -48,7 +48,7 @@ ORGANISATIONS_PER_PAGE = 50
 
 @login_required
 def organisation_list(request):
-    paginator = Paginator(selectors.organisation_directory(), ORGANISATIONS_PER_PAGE)
+    paginator = Paginator(selectors.member_organisations(), ORGANISATIONS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "members/organisation_list.html", {"page": page, "organisations": _by_role(page)})
 

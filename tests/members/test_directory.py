@@ -194,14 +194,6 @@ class TestQueryCounts:
 
 
 @pytest.mark.django_db
-def test_selector_lists_current_memberships_only():
-    organisation = _member_with_people(1)
-    (listed,) = selectors.organisation_list()
-    assert organisation == listed
-    assert sorted(m.role for m in listed.current_memberships_list) == ["deputy", "representative"]
-
-
-@pytest.mark.django_db
 def test_directory_rows_link_organisations_and_people_by_role(client, login, rep_b, member_a, deputy_a):
     representative = UserFactory(full_name="Anna <Detmold> & Co", is_active=False)
     MembershipFactory(person=representative, organisation=member_a, role=MembershipRole.REPRESENTATIVE)
