@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,8 +34,8 @@ def report_language(requested: str | None) -> str:
     return current if current in LANGUAGES else settings.LANGUAGE_CODE
 
 
-def _kind_label(kind: str) -> str:
-    return str(dict(MeetingKind.choices).get(kind, kind))
+def _kind_labels() -> dict[str, str]:
+    return {kind: str(label) for kind, label in MeetingKind.choices}
 
 
 def report_charts(report: dict) -> dict:
@@ -57,7 +56,7 @@ def report_charts(report: dict) -> dict:
     meetings = report["meetings"]
     if meetings:
         charts["members_per_meeting"] = bar_chart(
-            [date_format(row["date"], "d.m.") for row in meetings],
+            [f"{row['date']:%d.%m.}" for row in meetings],
             [row["members_represented"] for row in meetings],
             title=_("Members represented per meeting in %(year)s (of %(count)s)")
             % {"year": report["year"], "count": report["member_count"]},
@@ -100,9 +99,10 @@ def _project_for_display(project: dict) -> dict:
 def report_context(report: dict) -> dict:
     """Everything the page and the PDF show: the report plus labels, percentages and charts."""
     shown = report_for_display(report)
+    kind_labels = _kind_labels()
     for key in ("meetings", "planned", "cancelled"):
         for row in shown[key]:
-            row["kind_label"] = _kind_label(row["kind"])
+            row["kind_label"] = kind_labels.get(row["kind"], row["kind"])
     targets = [
         {
             **row,
@@ -122,7 +122,7 @@ def report_context(report: dict) -> dict:
         "targets": targets,
         "targets_set": [row for row in targets if row["target"] is not None],
         "meetings_by_kind": [
-            (_kind_label(kind), count) for kind, count in report["meetings_by_kind"].items()
+            (kind_labels.get(kind, kind), count) for kind, count in report["meetings_by_kind"].items()
         ],
         "survey": survey,
         "survey_questions": _numbered_questions(survey),
@@ -188,7 +188,11 @@ def section_links(report: dict) -> list[dict]:
 
 
 def _with_dates(rows: list[dict]) -> list[dict]:
-    return [{**row, "date": parse_date(row["date"]), "kind_label": _kind_label(row["kind"])} for row in rows]
+    kind_labels = _kind_labels()
+    return [
+        {**row, "date": parse_date(row["date"]), "kind_label": kind_labels.get(row["kind"], row["kind"])}
+        for row in rows
+    ]
 
 
 def section_context(report: dict, *, section: str, page_number) -> dict:

@@ -29,6 +29,8 @@ def _fmt(value) -> str:
     """A number as the reader expects it in the current language: 1.067.931 and 12,5 in German."""
     if value is None:
         return "–"
+    if isinstance(value, int) and -1000 < value < 1000:
+        return str(value)  # no separator in either language: the common case, without the lookup
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if number == number.to_integral_value():
         return number_format(number.quantize(Decimal(1)), 0, force_grouping=True)
