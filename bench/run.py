@@ -74,9 +74,12 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from bench import dataset, urls_bench  # noqa: E402
+from controlling.figures_cache import figures_changed  # noqa: E402
 
 REPEAT = 15
 TRIVIAL_URL = "/bench/trivial/"
+# Pages whose year figures are cached until the data changes.
+CACHED = ("dashboard", "controlling page")
 
 
 def ensure_database():
@@ -115,15 +118,19 @@ def _getter(client, url):
     return get
 
 
-def measure_page(client, url):
+def measure_page(client, url, *, before_each=None):
     """The page's median time, the trivial page's median time measured in turn with it (so both
-    see the same load on this shared machine), and the page's query count."""
+    see the same load on this shared machine), and the page's query count. `before_each` runs
+    before every request of the page, outside the timing."""
     page, trivial = _getter(client, url), _getter(client, TRIVIAL_URL)
+    before_each = before_each or (lambda: None)
     page()  # warm-up (template loading, caches)
     page_timings, trivial_timings = [], []
     for _ in range(REPEAT):
         trivial_timings.append(median_seconds(trivial, repeat=1))
+        before_each()
         page_timings.append(median_seconds(page, repeat=1))
+    before_each()
     return statistics.median(page_timings), statistics.median(trivial_timings), count_queries(page)
 
 
@@ -167,10 +174,14 @@ def main():
         client.force_login(dataset.coordinator(), backend="members.backends.EmailBackend")
         trivial_seconds, _, trivial_queries = measure_page(client, TRIVIAL_URL)
         results["pages"]["trivial"] = {"seconds": trivial_seconds, "queries": trivial_queries, "ratio": 1.0}
-        for name, url in urls_bench.main_pages():
+        pages = urls_bench.main_pages()
+        # The first visit after a change computes the cached year figures (controlling/figures_cache.py).
+        pages += [(f"{name} (not cached)", url, True) for name, url in pages if name in CACHED]
+        for name, url, *after_a_change in pages:
             if not _selected(name):
                 continue
-            seconds, paired_trivial_seconds, queries = measure_page(client, url)
+            before_each = figures_changed if after_a_change else None
+            seconds, paired_trivial_seconds, queries = measure_page(client, url, before_each=before_each)
             results["pages"][name] = {
                 "url": url,
                 "seconds": seconds,

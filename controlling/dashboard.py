@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from . import selectors
+from . import figures_cache, selectors
 from .enums import Kpi, TrafficLight
 
 MEETING_KPIS = (
@@ -14,11 +14,11 @@ MEETING_KPIS = (
 
 
 def dashboard_sections(user) -> list[dict]:
-    """Three queries: the year's meeting figures, its totals, the targets."""
+    """The year's meeting figures (cached, see figures_cache) and the targets (one query)."""
     if not user.is_coordinator:
         return []
     year = timezone.localdate().year
-    statistics = selectors.meeting_figures(year=year)
+    statistics = figures_cache.cached_meeting_figures(year=year)
     rows = selectors.target_rows(report=statistics, targets=selectors.kpi_targets(year=year))
     kpis = [
         {**row, "label": Kpi(row["kpi"]).label, "status_label": TrafficLight(row["status"]).label}

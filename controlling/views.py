@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from members.permissions import require_coordinator
 
-from . import outputs, selectors, services
+from . import figures_cache, outputs, selectors, services
 from .forms import UnfreezeForm, YearReviewForm, kpi_target_forms
 from .models import FrozenReport
 
@@ -57,10 +57,8 @@ def index(request):
 def _render_year(request, year, *, target_forms=None, review_form=None, unfreeze_form=None):
     live = _wants_live(request)
     frozen, earlier_versions = selectors.frozen_versions(year=year)
-    if _shows_frozen(frozen, live=live):
-        report = frozen.snapshot
-    else:
-        report = selectors.controlling_overview(year=year)
+    shown_frozen = _shows_frozen(frozen, live=live)
+    report = frozen.snapshot if shown_frozen else figures_cache.cached_overview(year=year)
     context = outputs.report_context(report)
     context["sections"] = outputs.section_links(report)
     editable = frozen is None
@@ -77,7 +75,7 @@ def _render_year(request, year, *, target_forms=None, review_form=None, unfreeze
             "previous_year": year - 1 if year - 1 in years else None,
             "next_year": year + 1 if year + 1 in years else None,
             "frozen": frozen,
-            "showing_frozen": frozen is not None and not live,
+            "showing_frozen": shown_frozen,
             "editable": editable,
             "target_forms": target_forms,
             "review_form": review_form,

@@ -157,6 +157,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 30
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# The cache holds the year's figures (controlling/figures_cache.py). Every process must share
+# it, so that a write in one invalidates them for all: Redis in production (its own database
+# number, since clearing a cache empties its whole Redis database).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

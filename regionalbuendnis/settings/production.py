@@ -12,6 +12,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
+# All processes (web workers, Celery) must share the cache of the year's figures.
+CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    raise ImproperlyConfigured("CACHE_URL must name a cache all processes share, e.g. redis://redis:6379/1.")
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -12,6 +12,8 @@ REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = True
+# Real Redis, in a database of its own: tests clear the cache, which must not empty the broker.
+CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/14")}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media-test"))

@@ -8,12 +8,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from controlling.figures_cache import figures_changed
 from meetings import services
 from meetings.enums import InvitationRole, MeetingKind, MeetingStatus, Response
 from meetings.models import AgendaItem, Invitation, Meeting
 from members.enums import MembershipRole
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories.meetings import AgendaItemFactory, MeetingFactory
+
+
+def _enqueued(callbacks):
+    """The tasks a change enqueues; every write to a meeting also makes the cached year figures old."""
+    return [callback for callback in callbacks if callback is not figures_changed]
+
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +215,7 @@ class TestChanges:
                 **{field: value},
             )
         assert meeting.sequence == 1
-        assert len(callbacks) == 1
+        assert len(_enqueued(callbacks)) == 1
 
     def test_title_change_does_not_notify(
         self, people, published_meeting, django_capture_on_commit_callbacks
@@ -222,7 +229,7 @@ class TestChanges:
             )
         assert meeting.sequence == 0
         assert meeting.revision == published_meeting.revision + 1
-        assert callbacks == []
+        assert _enqueued(callbacks) == []
 
     def test_changing_a_draft_does_not_notify(
         self, people, draft_meeting, django_capture_on_commit_callbacks
@@ -235,7 +242,7 @@ class TestChanges:
                 venue="Anderswo",
             )
         assert meeting.sequence == 0
-        assert callbacks == []
+        assert _enqueued(callbacks) == []
 
     def test_a_published_meeting_cannot_be_moved_into_the_past(self, people, published_meeting):
         start = timezone.now() - datetime.timedelta(hours=3)

@@ -34,6 +34,10 @@ def strong_key():
         ({}, "SECRET_KEY must be set in production."),
         ({"ALLOWED_HOSTS": "example.org"}, "SECRET_KEY must be set in production."),
         ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS must be set in production."),
+        (
+            {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org", "CACHE_URL": "locmemcache://"},
+            "CACHE_URL must name a cache all processes share, e.g. redis://redis:6379/1.",
+        ),
     ],
 )
 def test_production_settings_refuse_to_import_without_secrets(env, message):
@@ -44,12 +48,16 @@ def test_production_settings_refuse_to_import_without_secrets(env, message):
 
 def test_production_settings_import_with_secrets():
     result = run(
-        ["-c", "import regionalbuendnis.settings.production as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE)"],
+        [
+            "-c",
+            "import regionalbuendnis.settings.production as s; "
+            "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CACHES['default']['BACKEND'])",
+        ],
         SECRET_KEY=strong_key(),
         ALLOWED_HOSTS="example.org",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False True"
+    assert result.stdout.strip() == "False True django.core.cache.backends.redis.RedisCache"
 
 
 def test_check_deploy_reports_nothing():
