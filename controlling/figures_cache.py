@@ -75,7 +75,11 @@ def watch_writes(execute, sql, params, many, context):
     if writes_watched_table(sql):
         figures_changed()
         connection = context["connection"]
-        if connection.in_atomic_block:
+        # Once per transaction (a restore writes thousands of rows); a savepoint rolled back
+        # takes its callbacks with it, and the next write registers again.
+        if connection.in_atomic_block and not any(
+            callback is figures_changed for _savepoints, callback, _robust in connection.run_on_commit
+        ):
             transaction.on_commit(figures_changed, using=connection.alias)
     return result
 

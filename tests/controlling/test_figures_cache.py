@@ -244,3 +244,40 @@ def test_a_session_write_keeps_the_cached_figures(coordinator, year_data, login,
     Meeting.objects.filter(pk=year_data["february"].pk).exists()
 
     assert figures_cache.figures_version() == version
+
+
+def _commit_bumps():
+    return sum(
+        1
+        for _savepoints, callback, _robust in connection.run_on_commit
+        if callback is figures_cache.figures_changed
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_makes_the_figures_old_once_at_its_commit():
+    meeting = controlling_meeting(start=local(REPORT_YEAR, 2, 10))  # autocommit: no callback
+    with transaction.atomic():
+        for title in ("Eins", "Zwei"):
+            Meeting.objects.filter(pk=meeting.pk).update(title=title)
+        with transaction.atomic():
+            Meeting.objects.filter(pk=meeting.pk).update(title="Drei")
+
+        assert _commit_bumps() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_savepoint_does_not_lose_the_commit_bump():
+    meeting = controlling_meeting(start=local(REPORT_YEAR, 2, 10))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Meeting.objects.filter(pk=meeting.pk).update(title="Verworfen")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert _commit_bumps() == 0
+
+        Meeting.objects.filter(pk=meeting.pk).update(title="Bleibt")
+
+        assert _commit_bumps() == 1
