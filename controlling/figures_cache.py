@@ -15,10 +15,12 @@ once after `manage.py clear_figures_cache`.
 """
 
 import datetime
+import logging
 import re
 import uuid
 from collections.abc import Callable
 
+import redis
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
@@ -28,6 +30,10 @@ from meetings.models import Meeting
 
 from . import selectors
 
+logger = logging.getLogger(__name__)
+# Redis (production, tests) or the file cache (local) not answering: the figures are then
+# computed live, and a write still succeeds.
+CACHE_ERRORS = (redis.RedisError, OSError)
 VERSION_KEY = "controlling:figures:version"
 TIMEOUT = 60 * 60
 
@@ -66,7 +72,11 @@ def figures_version() -> str:
 
 
 def figures_changed() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS:
+        # Figures cached before the outage may come back with the cache; TIMEOUT ends them.
+        logger.warning("The cache did not answer; cached year figures may be old for up to an hour.")
 
 
 def watch_writes(execute, sql, params, many, context):
@@ -98,13 +108,20 @@ def cached_figures(name: str, *, year: int, compute: Callable[[datetime.datetime
     """`compute(now)` for the year, from the cache while no watched data changed and no meeting
     has begun since it was computed; in the active language (survey titles, labels)."""
     now = timezone.now()
-    # The version is read before computing: a write meanwhile leaves the result under an old key.
-    key = f"controlling:figures:{figures_version()}:{name}:{year}:{translation.get_language()}"
-    entry = cache.get(key)
+    try:
+        # The version is read before computing: a write meanwhile leaves the result under an old key.
+        key = f"controlling:figures:{figures_version()}:{name}:{year}:{translation.get_language()}"
+        entry = cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("The cache did not answer; the year figures are computed live.")
+        return compute(now)
     if entry is not None and (entry["valid_until"] is None or now < entry["valid_until"]):
         return entry["figures"]
     figures = compute(now)
-    cache.set(key, {"figures": figures, "valid_until": _next_meeting_start(now)}, timeout=TIMEOUT)
+    try:
+        cache.set(key, {"figures": figures, "valid_until": _next_meeting_start(now)}, timeout=TIMEOUT)
+    except CACHE_ERRORS:
+        logger.warning("The cache did not answer; the year figures are computed live.")
     return figures
 
 

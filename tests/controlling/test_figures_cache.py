@@ -281,3 +281,23 @@ def test_a_rolled_back_savepoint_does_not_lose_the_commit_bump():
         Meeting.objects.filter(pk=meeting.pk).update(title="Bleibt")
 
         assert _commit_bumps() == 1
+
+
+def test_without_the_cache_writes_succeed_and_the_figures_are_computed_live(
+    settings, coordinator, rep_a, member_a, year_data, login, in_q4, caplog
+):
+    # Nothing listens on port 1: every cache call fails as it does when Redis is down.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    attend(year_data["september"], rep_a, member_a)
+    response = login(coordinator).get(reverse("controlling:year", args=[REPORT_YEAR]))
+
+    assert response.status_code == 200
+    assert response.context["report"]["participants_total"] == 8
+    assert login(coordinator).get(reverse("dashboard")).status_code == 200
+    assert "The cache did not answer" in caplog.text
