@@ -421,5 +421,6 @@ def task_measurements():
         ("controlling JSON (one year)", lambda: tasks.controlling_json(user, year)),
         ("controlling PDF (one year)", lambda: tasks.controlling_pdf(user, year)),
         ("import_history (5,000 rows)", tasks.history_import),
-        ("delivery sweep", tasks.delivery_sweep),
+        ("delivery sweep", lambda: tasks.delivery_sweep(hour=20)),
+        ("delivery sweep (digest due)", lambda: tasks.delivery_sweep(hour=7)),
     ]
