@@ -7,11 +7,13 @@ until the next meeting begins (a meeting then counts as held), so nobody sees st
 
 Writes are noticed in the SQL itself (as django-cachalot does), not through model signals:
 bulk inserts, `QuerySet.update()`, the admin and the history import bypass signals, but not the
-database connection. A write bumps the version at once (so the writing transaction itself reads
-fresh figures) and again when it commits (so nobody keeps figures computed from the data before
-it). A version is a random token, never a counter that could come back to an old value after the
-cache lost it. Writes from outside Django (`psql`, a restore) show after at most `TIMEOUT`, or at
-once after `manage.py clear_figures_cache`.
+database connection. The cache holds figures of committed data only: a write bumps the version
+when it is committed (at once outside a transaction, else when the transaction commits), so
+nobody keeps figures computed from the data before it; a transaction with watched writes not yet
+committed computes its figures live and caches nothing, since it may still be rolled back. A
+version is a random token, never a counter that could come back to an old value after the cache
+lost it. Writes from outside Django (`psql`, a restore) show after at most `TIMEOUT`, or at once
+after `manage.py clear_figures_cache`.
 """
 
 import datetime
@@ -22,7 +24,7 @@ from collections.abc import Callable
 
 import redis
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone, translation
 
@@ -83,15 +85,19 @@ def watch_writes(execute, sql, params, many, context):
     """Database execute wrapper: a write to a watched table makes the cached figures old."""
     result = execute(sql, params, many, context)
     if writes_watched_table(sql):
-        figures_changed()
         connection = context["connection"]
-        # Once per transaction (a restore writes thousands of rows); a savepoint rolled back
-        # takes its callbacks with it, and the next write registers again.
-        if connection.in_atomic_block and not any(
-            callback is figures_changed for _savepoints, callback, _robust in connection.run_on_commit
-        ):
+        if not connection.in_atomic_block:
+            figures_changed()  # autocommit: the write is committed already
+        elif not has_uncommitted_writes(connection):
+            # Once per transaction (a restore writes thousands of rows); a savepoint rolled back
+            # takes its callback with it, and the next write registers again.
             transaction.on_commit(figures_changed, using=connection.alias)
     return result
+
+
+def has_uncommitted_writes(connection) -> bool:
+    """Whether the connection's transaction has written to a watched table and not committed yet."""
+    return any(callback is figures_changed for _savepoints, callback, _robust in connection.run_on_commit)
 
 
 def install_write_watch(sender, connection, **kwargs) -> None:
@@ -108,6 +114,8 @@ def cached_figures(name: str, *, year: int, compute: Callable[[datetime.datetime
     """`compute(now)` for the year, from the cache while no watched data changed and no meeting
     has begun since it was computed; in the active language (survey titles, labels)."""
     now = timezone.now()
+    if has_uncommitted_writes(connection):
+        return compute(now)
     try:
         # The version is read before computing: a write meanwhile leaves the result under an old key.
         key = f"controlling:figures:{figures_version()}:{name}:{year}:{translation.get_language()}"

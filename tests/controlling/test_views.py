@@ -341,6 +341,8 @@ CACHED_PAGE_QUERIES = 5
 FROZEN_PAGE_QUERIES = 4
 
 
+# Committed data, as in production: a transaction with uncommitted writes bypasses the cache.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("meetings", [1, 12])
 @pytest.mark.parametrize(
     ("frozen", "visits", "queries"),
