@@ -1,15 +1,13 @@
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation, User
+from regionalbuendnis.uploads import upload_help_text
 from regionalbuendnis.widgets import LongSelect
 
 from .enums import InvitationRole, Response
 from .models import ActionItem, AgendaItem, Meeting
 from .services import EDITABLE_FIELDS
-from .uploads import allowed_extensions_text
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -99,10 +97,7 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("position", "pk")
-        self.fields["file"].help_text = _("PDF, office files or images (%(types)s), at most %(limit)s.") % {
-            "types": allowed_extensions_text(),
-            "limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
-        }
+        self.fields["file"].help_text = upload_help_text()
 
 
 class GuestForm(forms.Form):

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from members.enums import MembershipRole, OrganisationKind
 from members.models import Membership, Organisation, User
 from members.selectors import active_representatives_and_deputies, membership_on
+from regionalbuendnis.uploads import check_upload
 
 from . import notifications
 from .enums import AttendanceSource, InvitationRole, MeetingStatus, Response
 from .models import ActionItem, AgendaItem, Attendance, Invitation, Meeting, MeetingDocument
 from .permissions import can_answer_for, can_manage_action_item
-from .uploads import check_upload
 
 # Fields whose change on a published meeting must reach every invitee's calendar.
 SCHEDULE_FIELDS = ("start", "end", "venue", "address", "online_url")

@@ -16,9 +16,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from members.permissions import require_coordinator
+from regionalbuendnis.uploads import check_size
 
 from .forms_history import HistoryConfirmForm, HistoryExportForm, HistoryUploadForm
 from .history import (
@@ -130,12 +131,10 @@ def history_import(request):
     if request.method != "POST" or not form.is_valid():
         return _render_upload(request, form)
     upload = form.cleaned_data["file"]
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        form.add_error(
-            "file",
-            _("The file is too large (%(size)s); at most %(limit)s are allowed.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
-        )
+    try:
+        check_size(upload)
+    except ValidationError as error:
+        form.add_error(None, error)
         return _render_upload(request, form)
     data = upload.read()
     try:

@@ -2,10 +2,12 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import formats, timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
 from members.models import Organisation, User
+from regionalbuendnis.uploads import upload_help_text
 from regionalbuendnis.widgets import LongSelect
 
 from . import imports, selectors
@@ -13,6 +15,8 @@ from .enums import ActivityStatus, Calculation, Field, ProjectStatus
 from .models import ClimateActivity, Co2Factor, Indicator, Milestone, Project, ProjectLink
 
 DATE_WIDGET = {"type": "date"}
+# Evaluated when shown: in the visitor's language, with the configured size limit.
+DOCUMENT_HELP_TEXT = lazy(upload_help_text, str)()
 
 
 def date_input():
@@ -116,13 +120,13 @@ class MilestoneForm(forms.ModelForm):
 class ProgressUpdateForm(forms.Form):
     date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=date_input())
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
-    document = forms.FileField(label=_("Document (optional)"), required=False)
+    document = forms.FileField(label=_("Document (optional)"), required=False, help_text=DOCUMENT_HELP_TEXT)
     document_title = forms.CharField(label=_("Title of the document"), max_length=200, required=False)
 
 
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File"), help_text=DOCUMENT_HELP_TEXT)
 
 
 class LinkForm(forms.ModelForm):

@@ -16,7 +16,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .uploads import SIGNATURE_BYTES, check_size
+from regionalbuendnis.uploads import check_size, read_head
 
 MAX_ROWS = 5000
 
@@ -204,9 +204,7 @@ def _xlsx_records(upload):
 def read_rows(upload) -> list[ImportRow]:
     """The data rows of an uploaded CSV or XLSX file (type by content), with line numbers."""
     check_size(upload)
-    upload.seek(0)
-    head = upload.read(SIGNATURE_BYTES)
-    upload.seek(0)
+    head = read_head(upload)
     kind = filetype.guess(head)
     if kind is not None and kind.extension == "xlsx":
         return _rows(_xlsx_records(upload))

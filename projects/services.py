@@ -12,8 +12,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from members.models import Organisation
+from regionalbuendnis import uploads
 
-from . import imports, uploads
+from . import imports
 from .enums import Calculation, ProjectStatus
 from .models import (
     ClimateActivity,
@@ -244,14 +245,14 @@ def link_delete(*, link: ProjectLink) -> None:
 
 
 def _store_document(*, project, upload, uploaded_by, title="", progress_update=None) -> ProjectDocument:
-    content_type = uploads.check_document(upload)
+    checked = uploads.check_upload(upload)
     document = ProjectDocument(
         project=project,
         progress_update=progress_update,
         title=(title or "").strip(),
-        original_name=uploads.clean_file_name(upload.name),
-        content_type=content_type,
-        size=upload.size,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
         uploaded_by=uploaded_by,
     )
     document.full_clean(exclude=["file"])

@@ -56,9 +56,7 @@ def test_type_is_checked_by_content_not_by_name(login, coordinator, project):
     fake = SimpleUploadedFile("Bericht.pdf", b"#!/bin/sh\necho hallo\n", content_type="application/pdf")
     response = login(coordinator).post(reverse("projects:document_create", args=[project.pk]), {"file": fake})
     assert response.status_code == 200
-    assert response.context["form"].errors["file"] == [
-        "Hochgeladen werden können nur PDF-Dateien, Bilder (PNG, JPEG, GIF, WebP) und Office-Dokumente."
-    ]
+    assert response.context["form"].errors["file"][0].startswith("Dieser Dateityp ist nicht erlaubt.")
     assert not ProjectDocument.objects.exists()
 
 
@@ -67,7 +65,7 @@ def test_an_image_with_an_odd_name_is_accepted(login, coordinator, project):
     login(coordinator).post(reverse("projects:document_create", args=[project.pk]), {"file": image})
     document = ProjectDocument.objects.get()
     assert document.content_type == "image/png"
-    assert document.original_name == "foto"
+    assert document.original_name == "foto.png"
 
 
 def test_size_limit(settings, login, coordinator, project):

@@ -1,4 +1,6 @@
-"""Checking uploaded meeting documents: size, type by content (not by name), a safe file name."""
+"""Checking uploaded documents (meetings, projects): size, type by content (never by the name the
+browser sent), a safe file name. One set of rules, so a file accepted in one place is accepted in
+the other."""
 
 import os
 import unicodedata
@@ -27,10 +29,17 @@ ALLOWED_TYPES = {
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         gettext_lazy("PowerPoint presentation"),
     ),
+    # Municipal offices still send the older Office formats.
+    "doc": ("application/msword", gettext_lazy("Word document (old format)")),
+    "xls": ("application/vnd.ms-excel", gettext_lazy("Excel workbook (old format)")),
+    "ppt": ("application/vnd.ms-powerpoint", gettext_lazy("PowerPoint presentation (old format)")),
     "odt": ("application/vnd.oasis.opendocument.text", gettext_lazy("OpenDocument text")),
     "ods": ("application/vnd.oasis.opendocument.spreadsheet", gettext_lazy("OpenDocument spreadsheet")),
+    "odp": ("application/vnd.oasis.opendocument.presentation", gettext_lazy("OpenDocument presentation")),
     "png": ("image/png", gettext_lazy("PNG image")),
     "jpg": ("image/jpeg", gettext_lazy("JPEG image")),
+    "gif": ("image/gif", gettext_lazy("GIF image")),
+    "webp": ("image/webp", gettext_lazy("WebP image")),
 }
 EXTENSION_ALIASES = {"jpeg": "jpg"}
 # filetype reads the start of a file; office files are zip archives that name their parts early.
@@ -49,6 +58,14 @@ def allowed_extensions_text() -> str:
     return ", ".join(sorted({*ALLOWED_TYPES, *EXTENSION_ALIASES}))
 
 
+def upload_help_text() -> str:
+    """What a document field accepts, for its help text."""
+    return _("PDF, office files or images (%(types)s), at most %(limit)s.") % {
+        "types": allowed_extensions_text(),
+        "limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
+    }
+
+
 def safe_file_name(name: str, *, extension: str) -> str:
     """The base name without any path, reduced to letters, digits, dots, dashes; umlauts kept."""
     base = os.path.basename(name.replace("\\", "/"))
@@ -59,22 +76,32 @@ def safe_file_name(name: str, *, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def check_upload(uploaded_file) -> CheckedUpload:
-    """Validate an uploaded file; raises ValidationError({"file": ...}) with a clear message."""
+def check_size(uploaded_file) -> None:
+    """ValidationError({"file": ...}) for a file over UPLOAD_MAX_BYTES (documents and imports)."""
     size = uploaded_file.size or 0
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
     if size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
             {
-                "file": _("The file is too big (%(size)s); at most %(limit)s are allowed.")
+                "file": _("The file is too large (%(size)s); at most %(limit)s are allowed.")
                 % {"size": filesizeformat(size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
             }
         )
+
+
+def read_head(uploaded_file) -> bytes:
+    """The first bytes, for recognising the type; the file is left at its start."""
     uploaded_file.seek(0)
     head = uploaded_file.read(SNIFF_BYTES)
     uploaded_file.seek(0)
-    kind = filetype.guess(head)
+    return head
+
+
+def check_upload(uploaded_file) -> CheckedUpload:
+    """Validate an uploaded document; raises ValidationError({"file": ...}) with a clear message."""
+    if not uploaded_file.size:
+        raise ValidationError({"file": _("The file is empty.")})
+    check_size(uploaded_file)
+    kind = filetype.guess(read_head(uploaded_file))
     detected = EXTENSION_ALIASES.get(kind.extension, kind.extension) if kind else None
     if detected not in ALLOWED_TYPES:
         raise ValidationError(
@@ -95,5 +122,5 @@ def check_upload(uploaded_file) -> CheckedUpload:
     return CheckedUpload(
         name=safe_file_name(uploaded_file.name or "", extension=detected),
         content_type=ALLOWED_TYPES[detected][0],
-        size=size,
+        size=uploaded_file.size,
     )
