@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from controlling import outputs, selectors, services
 from controlling.enums import Kpi
+from controlling.models import KpiTarget
 from projects import services as project_services
 from tests.factories import KpiTargetFactory, UserFactory, YearReviewFactory
 from tests.factories.controlling import attend, controlling_meeting, local
@@ -160,6 +161,26 @@ def test_pdf_embeds_its_fonts(report_data, in_q4):
     assert fonts
     assert all(fonts.values())
     assert any("DejaVu" in name for name in fonts)
+
+
+def test_a_table_row_is_never_split_across_pages(report_data, in_q4):
+    """Long reasons make the key-figure table cross a page; each row then moves whole, so a key
+    figure's target, actual value and reason stay on one page with its name."""
+    filler = " ".join(["Begründung"] * 45)
+    for number, kpi in enumerate(Kpi.values):
+        KpiTarget.objects.update_or_create(
+            year=REPORT_YEAR,
+            kpi=kpi,
+            defaults={"target": 4, "comment": f"Anfang{number} {filler} Ende{number}"},
+        )
+
+    content = outputs.report_pdf(selectors.controlling_report(year=REPORT_YEAR), language="de")
+
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+    page_of = {word: index for index, text in enumerate(pages) for word in text.split()}
+    rows = range(len(Kpi.values))
+    assert all(page_of[f"Anfang{number}"] == page_of[f"Ende{number}"] for number in rows)
+    assert len({page_of[f"Anfang{number}"] for number in rows}) > 1  # the table does cross a page
 
 
 def test_empty_year_renders_without_errors(coordinator, member_a, login, in_q4):
