@@ -1,43 +1,18 @@
 """Meeting documents: size limit, type by content, safe names, download only after a permission check."""
 
-import io
 import os
-import zipfile
 
-import openpyxl
 import pytest
-import segno
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from meetings import services
 from meetings.models import MeetingDocument
+from tests.factories.files import PDF, docx_bytes, png_bytes, xlsx_bytes
 from tests.factories.meetings import AgendaItemFactory
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def png_bytes():
-    buffer = io.BytesIO()
-    segno.make("Regionalbündnis").save(buffer, kind="png")
-    return buffer.getvalue()
-
-
-def xlsx_bytes():
-    buffer = io.BytesIO()
-    openpyxl.Workbook().save(buffer)
-    return buffer.getvalue()
-
-
-def docx_bytes():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
 
 
 def upload(name, content, content_type="application/octet-stream"):

@@ -5,11 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from projects.models import ProgressUpdate, ProjectDocument, ProjectLink
+from tests.factories.files import PDF, png_bytes
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def pdf(name="Konzept.pdf", content=PDF):
@@ -61,7 +59,7 @@ def test_type_is_checked_by_content_not_by_name(login, coordinator, project):
 
 
 def test_an_image_with_an_odd_name_is_accepted(login, coordinator, project):
-    image = SimpleUploadedFile("../../etc/foto", PNG, content_type="text/plain")
+    image = SimpleUploadedFile("../../etc/foto", png_bytes(), content_type="text/plain")
     login(coordinator).post(reverse("projects:document_create", args=[project.pk]), {"file": image})
     document = ProjectDocument.objects.get()
     assert document.content_type == "image/png"

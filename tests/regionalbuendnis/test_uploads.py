@@ -1,43 +1,20 @@
 """One set of rules for uploaded documents: a file accepted (or refused) on a meeting is accepted
 (or refused) on a project, with the same message and the same stored name."""
 
-import io
-import zipfile
 from dataclasses import dataclass
 
 import pytest
-import segno
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from meetings.models import MeetingDocument
 from projects.models import ProjectDocument
 from regionalbuendnis.uploads import safe_file_name
+from tests.factories.files import GIF, PDF, WEBP, odp_bytes, png_bytes
 from tests.factories.meetings import MeetingFactory
 from tests.factories.projects import ProjectFactory
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
-WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8 \x0e\x00\x00\x00" + b"\x00" * 14
-
-
-def png_bytes():
-    buffer = io.BytesIO()
-    segno.make("Regionalbündnis").save(buffer, kind="png")
-    return buffer.getvalue()
-
-
-def odp_bytes():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        # OpenDocument names its type in an uncompressed first entry.
-        archive.writestr(
-            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.presentation", zipfile.ZIP_STORED
-        )
-        archive.writestr("content.xml", "<office:document-content/>")
-    return buffer.getvalue()
 
 
 @dataclass
