@@ -4,12 +4,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.contrib.postgres.aggregates import BoolOr
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     Max,
     OuterRef,
     Prefetch,
@@ -17,7 +17,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.utils import timezone
 
 from members.models import Organisation
@@ -97,7 +97,7 @@ def add_list_figures(meetings, user, *, own_attendance: bool = False) -> list[Me
             # At most one invitation per person and meeting: the aggregates give its values.
             my_response=Max("response", filter=mine),
             my_waitlist_position=Max("waitlist_position", filter=mine),
-            my_sends_deputy=BoolOr("sends_deputy", filter=mine),
+            my_sends_deputy=_any("sends_deputy", where=mine),
         )
     }
     attendance_of = [m.pk for m in meetings if own_attendance or m.attendance_recorded_at]
@@ -110,7 +110,7 @@ def add_list_figures(meetings, user, *, own_attendance: bool = False) -> list[Me
             .values("meeting_id")
             .annotate(
                 present_count=Count("pk", filter=Q(present=True)),
-                my_present=BoolOr("present", filter=mine),
+                my_present=_any("present", where=mine),
             )
         }
     no_invitations = {
@@ -129,12 +129,22 @@ def add_list_figures(meetings, user, *, own_attendance: bool = False) -> list[Me
         meeting.waitlist_count = figures["waitlist_count"]
         meeting.my_response = figures["my_response"]
         meeting.my_waitlist_position = figures["my_waitlist_position"]
-        meeting.my_sends_deputy = figures["my_sends_deputy"]
+        meeting.my_sends_deputy = _as_flag(figures["my_sends_deputy"])
         attended = attendances.get(meeting.pk, no_attendance)
         meeting.present_count = attended["present_count"] if meeting.attendance_recorded_at else None
         if own_attendance:
-            meeting.my_present = attended["my_present"]
+            meeting.my_present = _as_flag(attended["my_present"])
     return meetings
+
+
+def _any(field: str, *, where: Q) -> Max:
+    """Whether any matching row has the flag set: 1, 0, or None without a row. A portable
+    BOOL_OR, which SQLite (the local database of `make run`) does not have."""
+    return Max(Cast(field, IntegerField()), filter=where)
+
+
+def _as_flag(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
 
 
 def upcoming_meetings(user, *, now=None):

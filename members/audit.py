@@ -121,10 +121,11 @@ def audit_page(*, page_number, label: str = "", per_page: int = 50):
     models = audited_models()
     if label in models:
         models = {label: models[label]}
+    # Each part without its default ordering: SQLite allows ORDER BY only on the whole union.
     parts = [
-        model.history.model.objects.annotate(model_label=Value(label, output_field=CharField())).values_list(
-            "model_label", "history_id", "history_date"
-        )
+        model.history.model.objects.order_by()
+        .annotate(model_label=Value(label, output_field=CharField()))
+        .values_list("model_label", "history_id", "history_date")
         for label, model in models.items()
     ]
     union = parts[0].union(*parts[1:], all=True).order_by("-history_date", "-history_id")
