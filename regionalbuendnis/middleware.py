@@ -1,4 +1,6 @@
-from .views import bad_request
+from django.http import HttpResponseNotAllowed
+
+from .views import bad_request, method_not_allowed
 
 NUL = "\x00"
 
@@ -28,3 +30,17 @@ class RejectNulBytesMiddleware:
         if request.method != "POST":
             return False
         return _contains_nul(request.POST)
+
+
+class MethodNotAllowedPageMiddleware:
+    """`require_POST` and its kind answer 405 with an empty body, which a browser shows as a blank
+    page (after reloading a page that a button led to, say): show one in the layout instead."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            return method_not_allowed(request, response["Allow"])
+        return response

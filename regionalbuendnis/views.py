@@ -48,6 +48,13 @@ def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+def method_not_allowed(request, allowed: str):
+    """An address that only takes a form or a button, opened directly (a reload, a bookmark)."""
+    response = render(request, "errors/405.html", status=405)
+    response["Allow"] = allowed
+    return response
+
+
 def csrf_failure(request, reason=""):
     """A failed CSRF check (expired form, blocked cookies) explained in the layout, not Django's page."""
     return render(request, "errors/403_csrf.html", status=403)

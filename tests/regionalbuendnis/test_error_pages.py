@@ -88,3 +88,18 @@ def test_500_handler_is_used(client, settings):
     response = client.get("/kaputt/")
     assert response.status_code == 500
     assert "Bei uns ist etwas schiefgelaufen" in response.text
+
+
+@pytest.mark.parametrize("logged_in", [True, False])
+def test_an_address_that_takes_only_a_form_explains_itself(client, login, rep_a, logged_in):
+    """Reloading the page after a button (or following a bookmark to it) must not show a blank page."""
+    if logged_in:
+        login(rep_a)
+
+    response = client.get(reverse("set_language"))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "errors/405.html" in [t.name for t in response.templates]
+    assert "Diese Adresse ist keine eigene Seite" in response.text
+    assert "Es wurde nichts geändert." in response.text
