@@ -7,7 +7,7 @@ from regionalbuendnis.widgets import LongSelect
 
 from .enums import InvitationRole, Response
 from .models import ActionItem, AgendaItem, Meeting
-from .services import EDITABLE_FIELDS
+from .services import DEPUTY_MEANS_NO, EDITABLE_FIELDS
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -157,8 +157,9 @@ class RsvpForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("sends_deputy") and cleaned.get("response") == Response.YES:
-            self.add_error("sends_deputy", _("If you send your deputy, your own answer cannot be yes."))
+        response = cleaned.get("response")
+        if cleaned.get("sends_deputy") and response and response != Response.NO:
+            self.add_error("sends_deputy", DEPUTY_MEANS_NO)
         return cleaned
 
 

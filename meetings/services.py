@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.enums import MembershipRole, OrganisationKind
 from members.models import Membership, Organisation, User
@@ -37,6 +38,8 @@ EDITABLE_FIELDS = (
     "capacity",
     "registration_deadline",
 )
+# Who sends the deputy does not come: the own answer is "no" (not "yes", not "maybe").
+DEPUTY_MEANS_NO = gettext_lazy("If you send your deputy, your own answer must be “no”.")
 # Self check-in is open from shortly before the start until shortly after the end.
 CHECK_IN_EARLY = datetime.timedelta(minutes=60)
 CHECK_IN_LATE = datetime.timedelta(minutes=60)
@@ -476,9 +479,12 @@ def document_delete(*, document: MeetingDocument, by) -> None:
 def _answers_open(meeting: Meeting, *, by, now) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting was cancelled; answers are closed."))
-    if meeting.status != MeetingStatus.PUBLISHED:
+    if meeting.status == MeetingStatus.DRAFT:
         raise ValidationError(_("Answers are only possible for a published meeting."))
-    if meeting.start <= now:
+    if meeting.end <= now:
+        raise ValidationError(_("The meeting has taken place; answers are closed."))
+    # Held: the attendance was recorded (possible from shortly before the start).
+    if meeting.start <= now or meeting.status == MeetingStatus.HELD:
         raise ValidationError(_("The meeting has already started; answers are closed."))
     deadline = meeting.registration_deadline
     if deadline is not None and deadline <= now and not by.is_coordinator:
@@ -542,10 +548,8 @@ def invitation_respond(
     if sends_deputy:
         if invitation.role != InvitationRole.REPRESENTATIVE:
             raise ValidationError({"sends_deputy": _("Only a representative can send their deputy instead.")})
-        if response == Response.YES:
-            raise ValidationError(
-                {"sends_deputy": _("If you send your deputy, your own answer cannot be yes.")}
-            )
+        if response != Response.NO:
+            raise ValidationError({"sends_deputy": DEPUTY_MEANS_NO})
     had_place = invitation.response == Response.YES and invitation.waitlist_position is None
     invitation.response = response
     invitation.comment = (comment or "").strip()
@@ -610,7 +614,7 @@ def _require_attendance_possible(meeting: Meeting, now) -> None:
         raise ValidationError(_("The meeting was cancelled; no attendance can be recorded."))
     if meeting.start - CHECK_IN_EARLY > now:
         raise ValidationError(
-            _("The meeting has not started yet; attendance can be recorded from %(when)s.")
+            _("The meeting has not started yet (attendance can be recorded from %(when)s on).")
             % {"when": _when(meeting.start - CHECK_IN_EARLY)}
         )
 
@@ -729,7 +733,7 @@ def attendance_check_in(*, meeting: Meeting, person: User, now=None) -> Attendan
         raise ValidationError(_("Check-in is not possible for this meeting."))
     if not _attendance_window_open(meeting, now):
         raise ValidationError(
-            _("Check-in is open from %(start)s to %(end)s.")
+            _("Check-in is not possible now (it is open from %(start)s to %(end)s).")
             % {"start": _when(meeting.start - CHECK_IN_EARLY), "end": _when(meeting.end + CHECK_IN_LATE)}
         )
     if not meeting.invitations.filter(person=person).exists():

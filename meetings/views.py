@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -6,12 +7,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from members.enums import Language
 from members.models import User
 from members.permissions import require_coordinator
 from regionalbuendnis.forms import apply_service_errors
@@ -47,6 +49,17 @@ def _error_message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _pk_or_404(value) -> int:
+    """An id sent with a form or in the query string; anything else (a tampered form) is a 404."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    return pk
+
+
 def _meeting_or_404(pk) -> Meeting:
     return get_object_or_404(Meeting.objects.select_related("host_organisation"), pk=pk)
 
@@ -65,7 +78,8 @@ def meeting_list(request):
     """Upcoming meetings, or all meetings of one year (?year=2024)."""
     years = selectors.meeting_years(request.user)
     year = request.GET.get("year", "")
-    if year.isdigit() and len(year) == 4:
+    # ASCII digits only: "²⁰²⁴" counts as digits for isdigit() but is no number for int().
+    if year.isascii() and year.isdigit() and len(year) == 4:
         year = int(year)
         meetings = selectors.meetings_of_year(request.user, year=year)
         extra_query = f"year={year}&"
@@ -139,9 +153,12 @@ def meeting_detail(request, pk):
 def _answers_closed_reason(meeting, user, now) -> str:
     if meeting.status == MeetingStatus.CANCELLED:
         return _("The meeting was cancelled.")
-    if meeting.status != MeetingStatus.PUBLISHED:
+    if meeting.status == MeetingStatus.DRAFT:
         return _("Answers open when the meeting is published.")
-    if meeting.start <= now:
+    if meeting.end <= now:
+        return _("The meeting has taken place; answers are closed.")
+    # Held: the attendance was recorded (possible from shortly before the start).
+    if meeting.start <= now or meeting.status == MeetingStatus.HELD:
         return _("The meeting has started; answers are closed.")
     if meeting.registration_deadline and meeting.registration_deadline <= now and not user.is_coordinator:
         return _("The registration deadline has passed; answers are closed. Please contact the coordinator.")
@@ -151,10 +168,20 @@ def _answers_closed_reason(meeting, user, now) -> str:
 def _rsvp_form_for(invitation, user, now):
     if invitation is None or _answers_closed_reason(invitation.meeting, user, now):
         return None
-    initial = {"comment": invitation.comment, "sends_deputy": invitation.sends_deputy}
-    if invitation.response != Response.PENDING:
-        initial["response"] = invitation.response
-    return RsvpForm(initial=initial, invitation=invitation, prefix="rsvp")
+    return RsvpForm(initial=_rsvp_initial(invitation), invitation=invitation, prefix="rsvp")
+
+
+def _rsvp_initial(invitation, chosen=None) -> dict:
+    """The answer form as saved; `chosen` (from a one-click link) replaces the saved answer."""
+    response = chosen or invitation.response
+    initial = {
+        "comment": invitation.comment,
+        # Sending the deputy goes with "no" only (see services.invitation_respond).
+        "sends_deputy": invitation.sends_deputy and response == Response.NO,
+    }
+    if response != Response.PENDING:
+        initial["response"] = response
+    return initial
 
 
 @login_required
@@ -165,7 +192,9 @@ def meeting_respond(request, pk):
     invitation_pk = request.POST.get("invitation")
     if invitation_pk:
         invitation = get_object_or_404(
-            Invitation.objects.select_related("person", "meeting"), pk=invitation_pk, meeting=meeting
+            Invitation.objects.select_related("person", "meeting"),
+            pk=_pk_or_404(invitation_pk),
+            meeting=meeting,
         )
     else:
         invitation = get_object_or_404(
@@ -178,7 +207,7 @@ def meeting_respond(request, pk):
     if request.POST.get("quick"):
         # The short form in the invitee list changes only the answer; comment and deputy stay.
         data["rsvp-comment"] = invitation.comment
-        keeps_deputy = invitation.sends_deputy and data.get("rsvp-response") != Response.YES
+        keeps_deputy = invitation.sends_deputy and data.get("rsvp-response") == Response.NO
         data["rsvp-sends_deputy"] = "on" if keeps_deputy else ""
     form = RsvpForm(data, invitation=invitation, prefix="rsvp")
     if form.is_valid():
@@ -195,14 +224,19 @@ def meeting_respond(request, pk):
         else:
             messages.success(request, _answer_message(invitation))
     else:
-        messages.error(request, _("The answer was not saved: %(errors)s") % {"errors": _form_errors(form)})
+        messages.error(request, _("The answer was not saved. %(errors)s") % {"errors": _form_errors(form)})
     if request.POST.get("quick"):
         return redirect("meetings:invitees", pk=meeting.pk)
     return redirect(meeting)
 
 
 def _form_errors(form) -> str:
-    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+    """Every error of the form, each after its field's label ("Your answer: This field is required.")."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form[name].label if name in form.fields else None  # None: errors of the whole form
+        parts.extend(f"{label}: {message}" if label else str(message) for message in errors)
+    return " ".join(parts)
 
 
 def _answer_message(invitation) -> str:
@@ -682,6 +716,16 @@ def check_in(request, code):
 # --- One-click answers ---------------------------------------------------------------------------
 
 
+def _invitee_language(request, person) -> str:
+    """The invitee's language, unless the visitor chose one in the switch or is logged in.
+
+    As the survey's answer page (surveys.views._respondent_language): the link identifies the person.
+    """
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES or request.user.is_authenticated:
+        return request.LANGUAGE_CODE
+    return person.preferred_language or Language.GERMAN
+
+
 @never_cache
 def rsvp(request, token):
     """The answer page behind the e-mail links. GET shows and pre-selects, only POST saves."""
@@ -689,12 +733,21 @@ def rsvp(request, token):
         link = read_rsvp_token(token, answer=request.GET.get("answer"))
     except RsvpTokenError as error:
         status = {"invalid": 400, "expired": 410, "not_invited": 404}[error.reason]
-        return render(
-            request,
-            "meetings/rsvp_invalid.html",
-            {"reason": error.reason, "invitation": error.invitation},
-            status=status,
-        )
+        # An expired link still names the person; a broken one does not.
+        invitee = error.invitation.person if error.invitation else None
+        language = _invitee_language(request, invitee) if invitee else request.LANGUAGE_CODE
+        with translation.override(language):
+            return render(
+                request,
+                "meetings/rsvp_invalid.html",
+                {"reason": error.reason, "invitation": error.invitation},
+                status=status,
+            )
+    with translation.override(_invitee_language(request, link.invitation.person)):
+        return _rsvp_page(request, link)
+
+
+def _rsvp_page(request, link):
     invitation = link.invitation
     person = invitation.person
     now = timezone.now()
@@ -722,11 +775,8 @@ def rsvp(request, token):
             else:
                 status = 400
         if form is None or saved:
-            initial = {"comment": invitation.comment, "sends_deputy": invitation.sends_deputy}
             chosen = link.preselected if not saved else None
-            if chosen or invitation.response != Response.PENDING:
-                initial["response"] = chosen or invitation.response
-            form = RsvpForm(initial=initial, invitation=invitation, prefix="rsvp")
+            form = RsvpForm(initial=_rsvp_initial(invitation, chosen), invitation=invitation, prefix="rsvp")
     elif request.method == "POST":
         status = 400
     return render(

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from meetings import selectors, services
 from meetings.enums import MeetingKind, Response
@@ -240,3 +241,105 @@ class TestWaitingList:
         response = answer(client, workshop, "yes")
         page = client.get(response["Location"]).content.decode()
         assert "Warteliste" in page or "waiting list" in page
+
+
+class TestMaybeAndDeputy:
+    """Who sends the deputy does not come: "maybe" with the deputy is refused like "yes"."""
+
+    def test_the_service_refuses_maybe_with_deputy(self, people, published_meeting, invitation):
+        with pytest.raises(ValidationError) as refused:
+            services.invitation_respond(
+                invitation=invitation(people["rep_a"]),
+                by=people["rep_a"],
+                response=Response.MAYBE,
+                sends_deputy=True,
+            )
+        assert list(refused.value.error_dict) == ["sends_deputy"]
+        mine = invitation(people["rep_a"])
+        assert (mine.response, mine.sends_deputy) == (Response.PENDING, False)
+
+    def test_the_meeting_page_form_says_why_and_saves_nothing(
+        self, login, people, published_meeting, invitation
+    ):
+        client = login(people["rep_a"])
+        client.cookies["django_language"] = "en"
+        response = answer(client, published_meeting, "maybe", **{"rsvp-sends_deputy": "on"})
+        page = client.get(response["Location"]).content.decode()
+        assert "If you send your deputy, your own answer must be “no”." in page
+        mine = invitation(people["rep_a"])
+        assert (mine.response, mine.sends_deputy) == (Response.PENDING, False)
+
+    def test_the_coordinator_changing_no_with_deputy_to_maybe_drops_the_deputy(
+        self, login, people, published_meeting, invitation
+    ):
+        services.invitation_respond(
+            invitation=invitation(people["rep_a"]),
+            by=people["rep_a"],
+            response=Response.NO,
+            sends_deputy=True,
+        )
+        client = login(people["coordinator"])
+        answer(client, published_meeting, "maybe", invitation=invitation(people["rep_a"]), quick="1")
+        mine = invitation(people["rep_a"])
+        assert (mine.response, mine.sends_deputy) == (Response.MAYBE, False)
+
+
+class TestTamperedAnswerForm:
+    @pytest.mark.parametrize("value", ["abc", "1.5", "²", "9" * 30, "-1"])
+    def test_an_invitation_that_is_no_id_is_not_found(self, login, people, published_meeting, value):
+        client = login(people["coordinator"])
+        response = client.post(
+            reverse("meetings:respond", args=[published_meeting.pk]),
+            {"invitation": value, "rsvp-response": "yes"},
+        )
+        assert response.status_code == 404
+        assert not published_meeting.invitations.exclude(response=Response.PENDING).exists()
+
+
+class TestClosedNotice:
+    """What the meeting page says instead of the answer form."""
+
+    def notice(self, client, meeting):
+        page = client.get(meeting.get_absolute_url()).content.decode()
+        assert 'name="rsvp-response"' not in page
+        return page
+
+    def test_a_held_meeting_has_taken_place(self, login, people, past_meeting):
+        services.attendance_record(meeting=past_meeting, by=people["coordinator"], present_person_ids=[])
+        client = login(people["rep_a"])
+        page = self.notice(client, past_meeting)
+        assert "Das Treffen hat stattgefunden; Antworten sind nicht mehr möglich." in page
+        assert "veröffentlicht" not in page
+        client.cookies["django_language"] = "en"
+        assert "The meeting has taken place; answers are closed." in self.notice(client, past_meeting)
+
+    def test_a_past_meeting_without_attendance_has_taken_place_too(self, login, people, past_meeting):
+        page = self.notice(login(people["rep_a"]), past_meeting)
+        assert "Das Treffen hat stattgefunden; Antworten sind nicht mehr möglich." in page
+
+    def test_a_meeting_held_and_still_going_on_has_started(self, login, people, published_meeting):
+        with time_machine.travel(published_meeting.start + datetime.timedelta(minutes=30)):
+            services.attendance_record(
+                meeting=published_meeting, by=people["coordinator"], present_person_ids=[]
+            )
+            page = self.notice(login(people["rep_a"]), published_meeting)
+        assert "Das Treffen hat begonnen; Antworten sind nicht mehr möglich." in page
+
+    def test_a_cancelled_meeting_says_so(self, login, people, published_meeting):
+        services.meeting_cancel(meeting=published_meeting, by=people["coordinator"])
+        page = self.notice(login(people["rep_a"]), published_meeting)
+        assert "Das Treffen wurde abgesagt." in page
+        assert "veröffentlicht" not in page
+
+    def test_a_draft_keeps_its_notice(self, login, people, draft_meeting):
+        page = self.notice(login(people["coordinator"]), draft_meeting)
+        assert "Antworten sind möglich, sobald das Treffen veröffentlicht ist." in page
+
+    def test_the_service_says_the_same_for_a_held_meeting(self, people, past_meeting):
+        services.attendance_record(meeting=past_meeting, by=people["coordinator"], present_person_ids=[])
+        invitation = past_meeting.invitations.get(person=people["rep_a"])
+        with translation.override("en"), pytest.raises(ValidationError) as refused:
+            services.invitation_respond(
+                invitation=invitation, by=people["coordinator"], response=Response.YES
+            )
+        assert refused.value.messages == ["The meeting has taken place; answers are closed."]

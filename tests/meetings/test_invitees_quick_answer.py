@@ -41,3 +41,16 @@ def test_setting_no_answer_changes_nothing(login, people, published_meeting, inv
     pending.refresh_from_db()
     assert pending.response == Response.PENDING
     assert "nicht gespeichert" in response.content.decode()
+
+
+def test_the_error_names_the_field(login, people, published_meeting, invitation, settings):
+    client = login(people["coordinator"])
+    url = reverse("meetings:respond", args=[published_meeting.pk])
+    data = {"invitation": invitation(people["rep_a"]).pk, "quick": "1"}
+
+    page = client.post(url, data, follow=True).content.decode()
+    assert "Die Antwort wurde nicht gespeichert. Ihre Antwort: Dieses Feld ist zwingend erforderlich." in page
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.post(url, data, follow=True).content.decode()
+    assert "The answer was not saved. Your answer: This field is required." in page

@@ -81,3 +81,11 @@ def test_profile_shows_the_personal_calendar_feed(login, people, client, setting
         calendar_feed_url(person)
         not in login(people["rep_b"]).get(person.get_absolute_url()).content.decode()
     )
+
+
+@pytest.mark.parametrize("year", ["²⁰²⁴", "20x4", "99999"])
+def test_a_year_that_is_no_number_shows_the_upcoming_meetings(login, people, published_meeting, year):
+    response = login(people["rep_a"]).get(reverse("meetings:list"), {"year": year})
+    assert response.status_code == 200
+    assert response.context["year"] is None
+    assert published_meeting.title in response.content.decode()

@@ -217,3 +217,70 @@ def test_link_of_a_cancelled_meeting_says_so_and_changes_nothing(
     assert client.post(url, {"rsvp-response": "yes"}).status_code == 400
     mine.refresh_from_db()
     assert mine.response == Response.PENDING
+
+
+def test_maybe_with_deputy_via_link_is_refused_with_a_reason(client, people, invitation, settings):
+    mine = invitation(people["rep_a"])
+    response = client.post(
+        path_of(rsvp_url(mine), settings), {"rsvp-response": "maybe", "rsvp-sends_deputy": "on"}
+    )
+    assert response.status_code == 400
+    assert "muss Ihre eigene Antwort „Nein“ sein" in response.content.decode()
+    mine.refresh_from_db()
+    assert (mine.response, mine.sends_deputy) == (Response.PENDING, False)
+
+
+def test_a_link_choosing_maybe_does_not_keep_the_deputy_ticked(client, people, invitation, settings):
+    mine = services.invitation_respond(
+        invitation=invitation(people["rep_a"]), by=people["rep_a"], response=Response.NO, sends_deputy=True
+    )
+    url = path_of(rsvp_url(mine, Response.MAYBE), settings)
+    form = client.get(url).context["form"]
+    assert (form.initial["response"], form.initial["sends_deputy"]) == (Response.MAYBE, False)
+    # The saved answer, without a choice in the link, keeps it.
+    assert client.get(url.split("?")[0]).context["form"].initial["sends_deputy"] is True
+
+
+class TestLanguage:
+    """The page is in the invitee's language, as the survey's answer page (surveys.views.respond)."""
+
+    def english_invitee(self, people, invitation):
+        people["rep_a"].preferred_language = "en"
+        people["rep_a"].save(update_fields=["preferred_language"])
+        return invitation(people["rep_a"])
+
+    def test_in_the_invitees_language_whatever_the_browser_says(self, client, people, invitation, settings):
+        url = path_of(rsvp_url(self.english_invitee(people, invitation), Response.YES), settings)
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+        assert '<html lang="en">' in page
+        assert "Confirm answer" in page and "Your answer" in page
+        # German invitees get German even from an English browser.
+        german = path_of(rsvp_url(invitation(people["rep_b"])), settings)
+        page = client.get(german, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert '<html lang="de">' in page and "Antwort bestätigen" in page
+
+    def test_the_saved_message_and_errors_too(self, client, people, invitation, settings):
+        url = path_of(rsvp_url(self.english_invitee(people, invitation)), settings)
+        page = client.post(url, {"rsvp-response": "no"}).content.decode()
+        assert "Answer saved for Anna Detmold: No." in page
+        page = client.post(url, {"rsvp-response": "yes", "rsvp-sends_deputy": "on"}).content.decode()
+        assert "If you send your deputy, your own answer must be “no”." in page
+
+    def test_the_language_switch_wins(self, client, people, invitation, settings):
+        url = path_of(rsvp_url(self.english_invitee(people, invitation)), settings)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+        assert "Antwort bestätigen" in client.get(url).content.decode()
+
+    def test_a_logged_in_visitor_sees_their_own_language(self, login, people, invitation, settings):
+        url = path_of(rsvp_url(self.english_invitee(people, invitation)), settings)
+        page = login(people["rep_b"]).get(url).content.decode()
+        assert '<html lang="de">' in page and "Antwort bestätigen" in page
+
+    def test_an_expired_link_explains_in_the_invitees_language(
+        self, client, people, published_meeting, invitation, settings
+    ):
+        url = path_of(rsvp_url(self.english_invitee(people, invitation)), settings)
+        with time_machine.travel(published_meeting.end + datetime.timedelta(minutes=1)):
+            response = client.get(url)
+        assert response.status_code == 410
+        assert "is over, so answers are no longer possible" in response.content.decode()
