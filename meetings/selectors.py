@@ -250,8 +250,16 @@ class OrganisationGroup:
         return [i for i in self.invitations if i.response == Response.MAYBE]
 
     @property
+    def sending_deputy(self) -> list:
+        """The representatives who send the deputy in their place."""
+        return [i for i in self.invitations if i.sends_deputy]
+
+    @property
     def sends_deputy(self) -> bool:
-        return any(i.sends_deputy for i in self.invitations)
+        """A representative sends the deputy, and the deputy has not declined (else nobody comes)."""
+        deputies = [i for i in self.invitations if i.role == InvitationRole.DEPUTY]
+        declined = bool(deputies) and all(i.response == Response.NO for i in deputies)
+        return bool(self.sending_deputy) and not declined
 
     @property
     def answered(self) -> bool:

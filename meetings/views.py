@@ -19,7 +19,7 @@ from members.permissions import require_coordinator
 from regionalbuendnis.forms import apply_service_errors
 
 from . import selectors, services
-from .enums import MeetingStatus, Response
+from .enums import InvitationRole, MeetingStatus, Response
 from .forms import (
     ActionItemForm,
     AgendaFormSet,
@@ -122,7 +122,9 @@ def meeting_detail(request, pk):
     except Meeting.DoesNotExist:
         raise Http404 from None
     groups, uninvited = selectors.invitations_grouped_and_uninvited(meeting)
-    own = next((i for g in groups for i in g.invitations if i.person_id == request.user.pk), None)
+    own_group, own = next(
+        ((g, i) for g in groups for i in g.invitations if i.person_id == request.user.pk), (None, None)
+    )
     attended = own is not None or any(a.person_id == request.user.pk for a in uninvited)
     require_view_meeting(request.user, meeting, invited=attended)
     is_coordinator = request.user.is_coordinator
@@ -132,6 +134,12 @@ def meeting_detail(request, pk):
         "meeting": meeting,
         "groups": groups,
         "own": own,
+        # A deputy learns that the representative sends them (and so will not come).
+        "sent_by": (
+            ", ".join(i.person.full_name for i in own_group.sending_deputy)
+            if own is not None and own.role == InvitationRole.DEPUTY
+            else ""
+        ),
         "rsvp_form": _rsvp_form_for(own, request.user, now),
         "answers_closed_reason": _answers_closed_reason(meeting, request.user, now),
         "summary": selectors.answer_summary_of(groups),

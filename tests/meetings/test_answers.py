@@ -1,6 +1,7 @@
 """Answers per person: yes/no/maybe, the deputy instead, deadline, capacity and waiting list."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -42,6 +43,37 @@ class TestOwnAnswer:
         assert detmold.sends_deputy and not detmold.coming
         page = client.get(published_meeting.get_absolute_url()).content.decode()
         assert "sends the deputy" in page or "schickt die Stellvertretung" in page
+
+    def test_the_deputy_learns_of_being_sent(self, login, people, published_meeting, invitation, client):
+        answer(login(people["rep_a"]), published_meeting, "no", **{"rsvp-sends_deputy": "on"})
+
+        page = login(people["deputy_a"]).get(published_meeting.get_absolute_url()).content.decode()
+
+        name = people["rep_a"].full_name
+        assert f"{name} kommt nicht und schickt Sie als Stellvertretung" in page
+        # The representative's own page and another member's page say nothing of it.
+        assert (
+            "an ihrer oder seiner Stelle"
+            not in login(people["rep_a"]).get(published_meeting.get_absolute_url()).content.decode()
+        )
+        assert (
+            "an ihrer oder seiner Stelle"
+            not in login(people["rep_b"]).get(published_meeting.get_absolute_url()).content.decode()
+        )
+
+    def test_a_member_whose_deputy_declines_is_not_coming(self, login, people, published_meeting, invitation):
+        answer(login(people["rep_a"]), published_meeting, "no", **{"rsvp-sends_deputy": "on"})
+        services.invitation_respond(
+            invitation=invitation(people["deputy_a"]), by=people["deputy_a"], response=Response.NO
+        )
+
+        groups = selectors.invitations_grouped(published_meeting)
+
+        detmold = next(g for g in groups if g.organisation and g.organisation.name == "Stadt Detmold")
+        assert not detmold.sends_deputy and detmold.answered and not detmold.coming
+        page = login(people["coordinator"]).get(published_meeting.get_absolute_url()).content.decode()
+        header = re.search(r"Stadt Detmold\s*<span[^>]*>–\s*([^<]*?)\s*</span>", page)
+        assert header.group(1) == "kommt nicht"
 
     def test_deputy_cannot_send_a_deputy(self, people, published_meeting, invitation):
         with pytest.raises(ValidationError):
