@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from regionalbuendnis import indicators
 
@@ -32,6 +33,8 @@ DEFAULT_TARGETS = {
 
 # Units shown next to target and actual; the response rate is compared in percent.
 KPI_UNITS = {Kpi.SURVEY_RESPONSE_RATE: "%"}
+# The deviation is actual − target: of two percentages that is percentage points, not percent.
+KPI_DEVIATION_UNITS = {Kpi.SURVEY_RESPONSE_RATE: pgettext_lazy("unit", "pp")}
 
 
 class Direction(models.TextChoices):

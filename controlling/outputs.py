@@ -20,7 +20,7 @@ from meetings.enums import MeetingKind
 from projects.enums import ProjectStatus
 from regionalbuendnis.charts import bar_chart, line_chart
 
-from .enums import Direction, Kpi, TrafficLight
+from .enums import KPI_DEVIATION_UNITS, Direction, Kpi, TrafficLight
 from .selectors import ReportJSONEncoder, report_for_display
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -36,6 +36,16 @@ def report_language(requested: str | None) -> str:
 
 def _kind_labels() -> dict[str, str]:
     return {kind: str(label) for kind, label in MeetingKind.choices}
+
+
+# A meeting's day under its bar, in the reader's style: "19.02." in German, "02/19" in English.
+# One strftime pattern per chart rather than date_format() per label (200 meetings a year).
+DAY_LABEL_FORMATS = {"de": "%d.%m.", "en": "%m/%d"}
+
+
+def _day_label_format() -> str:
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return DAY_LABEL_FORMATS.get(language, DAY_LABEL_FORMATS[settings.LANGUAGE_CODE[:2]])
 
 
 def report_charts(report: dict) -> dict:
@@ -55,8 +65,9 @@ def report_charts(report: dict) -> dict:
     }
     meetings = report["meetings"]
     if meetings:
+        day_format = _day_label_format()
         charts["members_per_meeting"] = bar_chart(
-            [f"{row['date']:%d.%m.}" for row in meetings],
+            [row["date"].strftime(day_format) for row in meetings],
             [row["members_represented"] for row in meetings],
             title=_("Members represented per meeting in %(year)s (of %(count)s)")
             % {"year": report["year"], "count": report["member_count"]},
@@ -110,6 +121,10 @@ def report_context(report: dict) -> dict:
             "status_label": _status_label(row["status"]),
             "direction_label": Direction(row["direction"]).label if row["direction"] else "",
             "comparison": "≤" if row["direction"] == Direction.AT_MOST else "≥",
+            # By key figure, not by the stored unit: also for reports frozen before this was shown.
+            "deviation_unit": str(KPI_DEVIATION_UNITS.get(row["kpi"], row.get("unit", ""))),
+            # A survey mean reads with one decimal, as in the survey section ("4,0", not "4").
+            "is_survey_mean": row["kpi"] == Kpi.SURVEY_SATISFACTION,
         }
         for row in report["targets"]
     ]

@@ -17,6 +17,15 @@ def number(value):
 
 
 @register.filter
+def mean(value):
+    """A survey mean or median (scale 1–5) always with one decimal, as on the survey's results
+    page: 4 → "4,0", 4.333… → "4,3" in German; None → "–"."""
+    if value is None or value == "":
+        return NO_VALUE
+    return floatformat(value, 1)
+
+
+@register.filter
 def signed(value):
     """A deviation with its sign: +2, −1,5, 0."""
     if value is None or value == "":

@@ -9,11 +9,12 @@ NO_VALUE = "–"
 
 
 @register.filter
-def decimal2(value):
-    """A mean or median with two decimals at most: 3.666… → "3,67" in German; None → "–"."""
+def mean(value):
+    """A mean or median of a scale always with one decimal, as the controlling report shows it:
+    3 → "3,0", 3.666… → "3,7" in German; None → "–"."""
     if value is None or value == "":
         return NO_VALUE
-    return floatformat(value, -2)
+    return floatformat(value, 1)
 
 
 @register.filter

@@ -549,6 +549,6 @@ def test_survey_mean_per_scale_question(coordinator, member_a, login, in_q4):
         "Themenwünsche für 2026": None,
     }
     assert "Rücklaufquote: 60 %" in german
-    assert "F1 Wie nützlich sind die Treffen? 3 4,3 4" in german
-    assert "F2 Wie gut gelingt der Klimaschutz? 3 2,7 3" in german
-    assert "Q1 How useful are the meetings? 3 4.3 4" in english
+    assert "F1 Wie nützlich sind die Treffen? 3 4,3 4,0" in german
+    assert "F2 Wie gut gelingt der Klimaschutz? 3 2,7 3,0" in german
+    assert "Q1 How useful are the meetings? 3 4.3 4.0" in english

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -147,9 +148,25 @@ def test_results_page_shows_charts_and_numbers(answered_survey, client, login, c
     html = page.content.decode()
     assert page.status_code == 200
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3
-    assert "3,75" in html or "3.75" in html
+    assert "3,8" in html or "3.8" in html  # 3.75 with one decimal, as everywhere survey means are shown
     assert "Sehr hilfreich." in html
     assert "66,7 %" in html or "66.7 %" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        # Scale questions: 5, 2, 4, 4 · 4, 4, 1, 2 · 3, 5 (two left it out).
+        ("en", ["3.8", "4.0", "2.8", "3.0", "4.0", "4.0"]),
+        ("de", ["3,8", "4,0", "2,8", "3,0", "4,0", "4,0"]),
+    ],
+)
+def test_means_and_medians_always_have_one_decimal(answered_survey, login, coordinator, language, shown):
+    # Not "4" for one question and "3.75" for the next: as in the controlling report.
+    coordinator.preferred_language = language
+    coordinator.save()
+    html = login(coordinator).get(reverse("surveys:results", args=[answered_survey.pk])).content.decode()
+    assert re.findall(r'<dd class="col-6">([^<]*)</dd>', html) == shown
 
 
 def test_csv_export(answered_survey, client, login, coordinator):
