@@ -270,8 +270,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or Excel file (.xlsx)"),
         help_text=_(
-            "Columns: Jahr/year, Kommune/organisation (empty or “Region” for the whole region), "
-            "Soll/target and/or Ist/actual, optionally Einheit/unit."
+            "Columns: year/Jahr, organisation/Kommune (empty or “Region” for the whole region), "
+            "target/Soll and/or actual/Ist, optionally unit/Einheit."
         ),
     )
 

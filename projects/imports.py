@@ -33,7 +33,26 @@ COLUMNS = {
 REGION_WORDS = {"", "region", "whole region", "gesamt", "region gesamt", "gesamte region", "gesamt region"}
 
 
-def example_csv(unit: str) -> str:
+@dataclass(frozen=True)
+class ExampleRow:
+    """One line of the import page's example (selectors.import_example); organisation "" = region."""
+
+    year: int
+    organisation: str
+    target: Decimal | None
+    actual: Decimal | None
+
+
+def _example_number(value: Decimal | None) -> str:
+    """As typed in the reader's language, as exact as stored: 1067931, 163512,5 / 163512.5."""
+    if value is None:
+        return ""
+    exponent = value.normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return formats.number_format(value, places)
+
+
+def example_csv(unit: str, rows: list[ExampleRow]) -> str:
     """A small file in the reader's language that this importer accepts, for the import page."""
     headings = [
         pgettext("import column", "year"),
@@ -42,10 +61,15 @@ def example_csv(unit: str) -> str:
         pgettext("import column", "actual"),
         pgettext("import column", "unit"),
     ]
-    lines = [
-        headings,
-        ["2024", "Region", "1000000", "1067931", unit],
-        ["2024", "Detmold", "150000", formats.number_format(Decimal("163512.5"), 1), unit],
+    lines = [headings] + [
+        [
+            str(row.year),
+            row.organisation or "Region",
+            _example_number(row.target),
+            _example_number(row.actual),
+            unit,
+        ]
+        for row in rows
     ]
     return "\n".join(";".join(line) for line in lines)
 

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from members.models import Organisation
 from regionalbuendnis import charts, indicators
 
 from .enums import ActivityStatus, Direction, Field, ProjectStatus
+from .imports import ExampleRow
 from .models import (
     ClimateActivity,
     Co2Factor,
@@ -97,14 +98,18 @@ def project_list(*, status: str = "", field: str = "", member: Organisation | No
     return projects
 
 
-def project_detail(*, pk: int) -> Project:
-    """The project with everything its page shows, in a fixed number of queries."""
+def project_detail(*, pk: int, viewer=None) -> Project:
+    """The project with everything its page shows, in a fixed number of queries.
+
+    With a `viewer`, each meeting carries `viewer_invited` (invited to it or attended it), which
+    meetings.permissions.can_view_meeting takes instead of a query per meeting.
+    """
     return (
         Project.objects.select_related("lead_organisation", "created_by")
         .prefetch_related(
             Prefetch("participants", queryset=Organisation.objects.order_by("sort_name")),
             "contacts",
-            Prefetch("meetings", queryset=_meetings_queryset()),
+            Prefetch("meetings", queryset=_meetings_queryset(viewer=viewer)),
             Prefetch(
                 "status_changes",
                 queryset=StatusChange.objects.select_related("changed_by"),
@@ -135,10 +140,16 @@ def project_detail(*, pk: int) -> Project:
     )
 
 
-def _meetings_queryset():
-    from meetings.models import Meeting
+def _meetings_queryset(*, viewer=None):
+    from meetings.models import Attendance, Invitation, Meeting
 
-    return Meeting.objects.order_by("-start")
+    meetings = Meeting.objects.order_by("-start")
+    if viewer is None or not viewer.is_authenticated or viewer.is_coordinator:
+        return meetings  # can_view_meeting decides these without looking up invitations
+    return meetings.annotate(
+        viewer_invited=Exists(Invitation.objects.filter(meeting=OuterRef("pk"), person=viewer))
+        | Exists(Attendance.objects.filter(meeting=OuterRef("pk"), person=viewer))
+    )
 
 
 def meeting_choices():
@@ -307,6 +318,45 @@ def value_organisations(*, indicator: Indicator) -> list[Organisation]:
         .distinct()
         .order_by("sort_name")
     )
+
+
+# The import page's example while an indicator has no values yet: small round numbers, plausible
+# for counts ("Kommunen"), percentages and amounts alike, and clearly an example.
+GENERIC_EXAMPLE = ((Decimal("10"), Decimal("8")), (Decimal("1"), Decimal("1")))
+
+
+def import_example(*, indicator: Indicator) -> list[ExampleRow]:
+    """Lines for the import page's example file: the indicator's own latest values (the region's and
+    one organisation's), so numbers and unit fit it; a generic pair while it has none."""
+    latest = indicator.values.order_by("-year").values_list("year", flat=True).first()
+    if latest is not None:
+        values = (
+            indicator.values.filter(year=latest)
+            .select_related("organisation")
+            .order_by(F("organisation__sort_name").asc(nulls_first=True))[:2]
+        )
+        return [
+            ExampleRow(
+                year=value.year,
+                organisation=(value.organisation.short_name or value.organisation.name)
+                if value.organisation
+                else "",
+                target=value.target,
+                actual=value.actual,
+            )
+            for value in values
+        ]
+    this_year = timezone.localdate().year
+    year = this_year - 1
+    if indicator.project_id and indicator.project.start:
+        year = max(year, indicator.project.start.year)
+    organisations = sorted(value_organisations(indicator=indicator), key=lambda org: not org.is_member)
+    names = [""] + [org.short_name or org.name for org in organisations[:1]]
+    return [
+        # No actual value for a future year (a project that has not started yet).
+        ExampleRow(year=year, organisation=name, target=target, actual=actual if year <= this_year else None)
+        for name, (target, actual) in zip(names, GENERIC_EXAMPLE, strict=False)
+    ]
 
 
 MAX_GRID_YEARS = 16

@@ -53,6 +53,22 @@ def _not_in_future(day, field: str) -> None:
         raise ValidationError({field: _("The date cannot be in the future.")})
 
 
+def _not_before_the_project(day, project: Project, field: str) -> None:
+    """An update tells of the project's work: not before its start or, for a project that starts
+    later, not before it was entered (preparation, a funding application, comes first)."""
+    entered = timezone.localdate(project.created_at) if project.created_at else None
+    earliest = min((known for known in (project.start, entered) if known), default=None)
+    if day and earliest and day < earliest:
+        raise ValidationError(
+            {
+                field: _(
+                    "The date cannot be before the project's start or the day it was entered (%(earliest)s)."
+                )
+                % {"earliest": formats.date_format(earliest, "SHORT_DATE_FORMAT")}
+            }
+        )
+
+
 # --- Projects -------------------------------------------------------------------------------
 
 
@@ -293,6 +309,11 @@ def progress_update_create(
 ) -> ProgressUpdate:
     date = date or _today()
     _not_in_future(date, "date")
+    _not_before_the_project(date, project, "date")
+    document_title = (document_title or "").strip()
+    if upload is None and document_title:
+        # The title alone would be dropped without a word: ask for the file instead.
+        raise ValidationError({"document": _("Choose a file for this title, or leave the title empty.")})
     update = ProgressUpdate(
         project=project,
         author=author,

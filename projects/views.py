@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meetings.permissions import can_view_meeting
 from members.permissions import require_coordinator
 from regionalbuendnis.forms import apply_service_errors
 
@@ -99,10 +100,11 @@ def _project_rows(projects, *, member_total: int) -> None:
 @login_required
 def project_detail(request, pk):
     try:
-        project = selectors.project_detail(pk=pk)
+        project = selectors.project_detail(pk=pk, viewer=request.user)
     except Project.DoesNotExist:
         raise Http404 from None
     today = timezone.localdate()
+    user = request.user
     return render(
         request,
         "projects/project_detail.html",
@@ -113,6 +115,16 @@ def project_detail(request, pk):
             "milestones": [
                 {"milestone": milestone, "overdue": milestone.is_overdue(today)}
                 for milestone in project.milestones.all()
+            ],
+            # A meeting the viewer may not open is named without a link (no 403 behind it).
+            "meetings": [
+                {
+                    "meeting": meeting,
+                    "may_open": can_view_meeting(
+                        user, meeting, invited=getattr(meeting, "viewer_invited", None)
+                    ),
+                }
+                for meeting in project.meetings.all()
             ],
             "cards": selectors.indicator_cards(project.indicators.all()),
             "can_edit": request.user.is_coordinator,
@@ -491,7 +503,11 @@ def indicator_import(request, pk):
     return render(
         request,
         "projects/indicator_import.html",
-        {"indicator": indicator, "form": form, "example": imports.example_csv(indicator.unit)},
+        {
+            "indicator": indicator,
+            "form": form,
+            "example": imports.example_csv(indicator.unit, selectors.import_example(indicator=indicator)),
+        },
     )
 
 

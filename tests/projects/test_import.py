@@ -195,6 +195,15 @@ def test_non_numbers_are_refused(text):
         parse_decimal(text)
 
 
+def _import_page(client, indicator, language, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.get(reverse("projects:indicator_import", args=[indicator.pk])).content.decode()
+
+
+def _example(page):
+    return html.unescape(re.search(r"<code>(.*?)</code>", page, re.S).group(1))
+
+
 @pytest.mark.parametrize(
     ("language", "headings", "number"),
     [
@@ -205,18 +214,67 @@ def test_non_numbers_are_refused(text):
 def test_the_example_on_the_import_page_is_in_the_readers_language_and_imports(
     login, coordinator, kilometres, member_a, settings, language, headings, number
 ):
+    IndicatorValueFactory(
+        indicator=kilometres, year=2023, target=Decimal("1000000"), actual=Decimal("1010400")
+    )
+    IndicatorValueFactory(
+        indicator=kilometres, year=2024, target=Decimal("1050000"), actual=Decimal("1067931")
+    )
+    IndicatorValueFactory(
+        indicator=kilometres,
+        year=2024,
+        organisation=member_a,
+        target=Decimal("150000"),
+        actual=Decimal("163512.5"),
+    )
+    before = _values(kilometres)
     client = login(coordinator)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    page = client.get(reverse("projects:indicator_import", args=[kilometres.pk])).content.decode()
-    example = html.unescape(re.search(r"<code>(.*?)</code>", page, re.S).group(1))
-    assert example.splitlines()[0] == headings
-    assert f"2024;Detmold;150000;{number};km" in example
+    example = _example(_import_page(client, kilometres, language, settings))
+    # The indicator's own latest values: numbers of its size, in its unit.
+    assert example.splitlines() == [
+        headings,
+        "2024;Region;1050000;1067931;km",
+        f"2024;Detmold;150000;{number};km",
+    ]
     # What the page shows as an example is a file the importer takes as it is.
     response = client.post(
         reverse("projects:indicator_import", args=[kilometres.pk]), {"file": csv_file(example + "\n")}
     )
     assert response.status_code == 302
-    assert _values(kilometres) == {
-        (2024, None): (Decimal("1000000"), Decimal("1067931")),
-        (2024, member_a.pk): (Decimal("150000"), Decimal("163512.5")),
+    assert _values(kilometres) == before
+
+
+def test_without_values_the_example_is_small_generic_numbers_in_the_indicators_unit(
+    login, coordinator, project, member_a, settings, today
+):
+    municipalities = IndicatorFactory(project=project, name="Kommunen mit Wärmeplan", unit="Kommunen")
+    client = login(coordinator)
+    example = _example(_import_page(client, municipalities, "en", settings))
+    year = today.year - 1
+    # Not a million "Kommunen": round numbers that fit a count, a percentage or an amount alike,
+    # and a member that takes part in the project.
+    assert example.splitlines()[1:] == [f"{year};Region;10;8;Kommunen", f"{year};Detmold;1;1;Kommunen"]
+    response = client.post(
+        reverse("projects:indicator_import", args=[municipalities.pk]), {"file": csv_file(example + "\n")}
+    )
+    assert response.status_code == 302
+    assert _values(municipalities) == {
+        (year, None): (Decimal("10"), Decimal("8")),
+        (year, member_a.pk): (Decimal("1"), Decimal("1")),
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "help_text"),
+    [
+        (
+            "en",
+            "Columns: year/Jahr, organisation/Kommune (empty or “Region” for the whole region), target/Soll",
+        ),
+        ("de", "Spalten: Jahr, Kommune (leer oder „Region“ für die gesamte Region), Soll und/oder Ist"),
+    ],
+)
+def test_the_column_help_names_the_readers_headings_first(
+    login, coordinator, kilometres, settings, language, help_text
+):
+    assert help_text in html.unescape(_import_page(login(coordinator), kilometres, language, settings))

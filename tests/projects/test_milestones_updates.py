@@ -129,6 +129,50 @@ def test_an_update_dated_in_the_future_is_refused(login, rep_a, project):
     assert not ProgressUpdate.objects.exists()
 
 
+def test_an_update_dated_before_the_projects_start_is_refused(login, rep_a, member_a):
+    project = ProjectFactory(participants=[member_a], start=datetime.date(2025, 3, 1))
+    response = login(rep_a).post(
+        reverse("projects:update_create", args=[project.pk]), {"date": "1900-01-01", "text": "Früher."}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [
+        "Das Datum darf nicht vor dem Projektbeginn oder dem Tag der Erfassung (01.03.2025) liegen."
+    ]
+    assert not ProgressUpdate.objects.exists()
+    # The start day itself is fine.
+    services.progress_update_create(
+        project=project, author=rep_a, text="Start.", date=datetime.date(2025, 3, 1)
+    )
+
+
+def test_a_project_that_starts_later_takes_updates_on_its_preparation(rep_a, member_a, today):
+    """Entered today, starting next year: the preparation from today on can be told already."""
+    project = ProjectFactory(participants=[member_a], start=today.replace(year=today.year + 1))
+
+    services.progress_update_create(project=project, author=rep_a, text="Förderantrag gestellt.", date=today)
+
+    with pytest.raises(ValidationError) as error:
+        services.progress_update_create(
+            project=project, author=rep_a, text="Früher.", date=today - datetime.timedelta(days=1)
+        )
+    assert set(error.value.message_dict) == {"date"}
+
+
+def test_a_document_title_without_a_file_is_refused_not_dropped(login, rep_a, project):
+    response = login(rep_a).post(
+        reverse("projects:update_create", args=[project.pk]),
+        {"date": "2024-06-01", "text": "Bericht liegt vor.", "document_title": "Abschlussbericht"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["document"] == [
+        "Wählen Sie eine Datei zu diesem Titel aus oder lassen Sie den Titel leer."
+    ]
+    assert not ProgressUpdate.objects.exists()
+    with pytest.raises(ValidationError) as error:
+        services.progress_update_create(project=project, author=rep_a, text="x", document_title="Bericht")
+    assert set(error.value.message_dict) == {"document"}
+
+
 # --- Dashboard ---------------------------------------------------------------------------------
 
 

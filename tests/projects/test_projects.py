@@ -232,10 +232,17 @@ def test_detail_has_a_constant_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from tests.factories.meetings import InvitationFactory, MeetingFactory
     from tests.factories.projects import IndicatorFactory, IndicatorValueFactory, ProgressUpdateFactory
 
     def add_one_of_each(number, years):
         MilestoneFactory(project=project)
+        # Meetings the viewer was invited to and others: whether each may be opened is no query.
+        for invited in (True, False):
+            meeting = MeetingFactory()
+            project.meetings.add(meeting)
+            if invited:
+                InvitationFactory(meeting=meeting, person=rep_a)
         ProgressUpdateFactory(project=project, author=rep_a, organisation=member_a)
         indicator = IndicatorFactory(project=project)
         for year in years:
@@ -253,6 +260,44 @@ def test_detail_has_a_constant_number_of_queries(
     project.participants.add(member_b)
     with django_assert_num_queries(len(few)):
         client.get(project.get_absolute_url())
+
+
+def test_meetings_the_viewer_may_not_open_are_named_without_a_link(login, rep_a, coordinator, project):
+    from meetings.enums import MeetingStatus
+    from tests.factories.meetings import AttendanceFactory, InvitationFactory, MeetingFactory
+
+    def meeting(title, year, **fields):
+        start = datetime.datetime(year, 3, 5, 14, tzinfo=datetime.UTC)
+        created = MeetingFactory(title=title, start=start, end=start + datetime.timedelta(hours=2), **fields)
+        project.meetings.add(created)
+        return created
+
+    # rep_a joined later: the 2016 meeting was before their time, neither invited nor present.
+    before = meeting("Auftakt Stadtradeln", 2016, status=MeetingStatus.HELD)
+    invited = meeting("Sitzung mit Einladung", 2024, status=MeetingStatus.HELD)
+    InvitationFactory(meeting=invited, person=rep_a)
+    walked_in = meeting("Workshop als Gast", 2025, status=MeetingStatus.HELD)
+    AttendanceFactory(meeting=walked_in, person=rep_a)
+    draft = meeting("Entwurf", 2026, status=MeetingStatus.DRAFT)
+    InvitationFactory(meeting=draft, person=rep_a)
+
+    client = login(rep_a)
+    content = client.get(project.get_absolute_url()).content.decode()
+
+    for linked in (invited, walked_in):
+        url = reverse("meetings:detail", args=[linked.pk])
+        assert f'<a href="{url}">' in content
+        assert client.get(url).status_code == 200
+    for unlinked in (before, draft):
+        url = reverse("meetings:detail", args=[unlinked.pk])
+        assert unlinked.title in content  # named with its date, as plain text
+        assert url not in content
+        assert client.get(url).status_code == 403
+    assert "05.03.2016 – Auftakt Stadtradeln" in content
+    # The coordinator may open every meeting: all four are links.
+    coordinator_page = login(coordinator).get(project.get_absolute_url()).content.decode()
+    for linked in (before, invited, walked_in, draft):
+        assert f'<a href="{reverse("meetings:detail", args=[linked.pk])}">' in coordinator_page
 
 
 def test_status_history_and_milestones_show_on_the_detail_page(login, rep_b, coordinator, project):
