@@ -85,6 +85,7 @@ def survey_chart(survey: dict | None):
         [f"{_('Q')}{number}" for number, _q in enumerate(scale_questions, start=1)],
         [q["mean"] for q in scale_questions],
         title=_("Survey: mean per question (scale 1–5)"),
+        decimals=1,
     )
 
 

@@ -25,10 +25,15 @@ NICE_STEPS = ("1", "1.2", "1.5", "2", "2.5", "3", "4", "5", "6", "8", "10")
 MIN_LABELLED_SLOT = 20
 
 
-def _fmt(value) -> str:
-    """A number as the reader expects it in the current language: 1.067.931 and 12,5 in German."""
+def _fmt(value, decimals: int | None = None) -> str:
+    """A number as the reader expects it in the current language: 1.067.931 and 12,5 in German.
+    Whole numbers without decimals and others with one, unless `decimals` fixes the number."""
     if value is None:
         return "–"
+    if decimals is not None:
+        places = Decimal(1).scaleb(-decimals)
+        number = Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
+        return number_format(number, decimals, force_grouping=True)
     if isinstance(value, int) and -1000 < value < 1000:
         return str(value)  # no separator in either language: the common case, without the lookup
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
@@ -61,8 +66,11 @@ def _axis_label(left, y, text) -> str:
     return f'<text x="{left - 6}" y="{y}" {FONT} font-size="{AXIS_FONT_SIZE}" text-anchor="end">{text}</text>'
 
 
-def bar_chart(labels, values, *, title: str, width: int = 640, height: int = 260, unit: str = ""):
-    """Vertical bars, one per label; `values` may contain None (shown as a gap).
+def bar_chart(
+    labels, values, *, title: str, width: int = 640, height: int = 260, unit: str = "", decimals=None
+):
+    """Vertical bars, one per label; `values` may contain None (shown as a gap). `decimals` fixes
+    the decimals of the values shown (survey means: "4,0" beside "4,3", not "4").
 
     The axis starts at zero: negative values are labelled but drawn without a bar.
     """
@@ -80,7 +88,9 @@ def bar_chart(labels, values, *, title: str, width: int = 640, height: int = 260
         f'role="img" aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
         "<desc>"
-        + escape("; ".join(f"{lab}: {_fmt(val)}{unit}" for lab, val in zip(labels, values, strict=True)))
+        + escape(
+            "; ".join(f"{lab}: {_fmt(val, decimals)}{unit}" for lab, val in zip(labels, values, strict=True))
+        )
         + "</desc>",
         f'<text x="{left}" y="16" {FONT} font-size="13" font-weight="bold">{escape(title)}</text>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#333"/>',
@@ -100,7 +110,7 @@ def bar_chart(labels, values, *, title: str, width: int = 640, height: int = 260
             if show_values:
                 parts.append(
                     f'<text x="{centre:.1f}" y="{y - 3:.1f}" {FONT} font-size="10" '
-                    f'text-anchor="middle">{escape(_fmt(value))}</text>'
+                    f'text-anchor="middle">{escape(_fmt(value, decimals))}</text>'
                 )
         if index % label_every == 0:
             parts.append(

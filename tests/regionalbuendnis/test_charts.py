@@ -86,6 +86,13 @@ class TestBarChart:
             root = parse(bar_chart(["a"], [Decimal("12.5")], title="t"))
         assert "12,5" in texts(root)
 
+    def test_fixed_decimals_show_whole_numbers_alike(self):
+        """Survey means: "4,0" beside "4,3" (and in the accessible description), not "4"."""
+        with translation.override("de"):
+            root = parse(bar_chart(["F1", "F2"], [4.0, Decimal("4.25")], title="t", decimals=1))
+        assert {"4,0", "4,3"} <= set(texts(root))
+        assert "F1: 4,0; F2: 4,3" in root.find(f"{SVG}desc").text
+
     def test_large_numbers_are_grouped(self):
         with translation.override("de"):
             root = parse(bar_chart(["2024"], [1_067_931], title="km"))
