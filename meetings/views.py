@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from members.enums import Language
+from members.middleware import link_language
 from members.models import User
 from members.permissions import require_coordinator
 from regionalbuendnis.forms import apply_service_errors
@@ -724,16 +723,6 @@ def check_in(request, code):
 # --- One-click answers ---------------------------------------------------------------------------
 
 
-def _invitee_language(request, person) -> str:
-    """The invitee's language, unless the visitor chose one in the switch or is logged in.
-
-    As the survey's answer page (surveys.views._respondent_language): the link identifies the person.
-    """
-    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES or request.user.is_authenticated:
-        return request.LANGUAGE_CODE
-    return person.preferred_language or Language.GERMAN
-
-
 @never_cache
 def rsvp(request, token):
     """The answer page behind the e-mail links. GET shows and pre-selects, only POST saves."""
@@ -743,7 +732,7 @@ def rsvp(request, token):
         status = {"invalid": 400, "expired": 410, "not_invited": 404}[error.reason]
         # An expired link still names the person; a broken one does not.
         invitee = error.invitation.person if error.invitation else None
-        language = _invitee_language(request, invitee) if invitee else request.LANGUAGE_CODE
+        language = link_language(request, invitee.preferred_language) if invitee else request.LANGUAGE_CODE
         with translation.override(language):
             return render(
                 request,
@@ -751,7 +740,7 @@ def rsvp(request, token):
                 {"reason": error.reason, "invitation": error.invitation},
                 status=status,
             )
-    with translation.override(_invitee_language(request, link.invitation.person)):
+    with translation.override(link_language(request, link.invitation.person.preferred_language)):
         return _rsvp_page(request, link)
 
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.enums import Language
+from members.middleware import link_language
 from members.permissions import require_coordinator
 from regionalbuendnis.forms import apply_service_errors
 
@@ -367,13 +366,6 @@ def answer_start(request, pk):
     return redirect(tokens.respond_path(token))
 
 
-def _respondent_language(request, recipient) -> str:
-    """The recipient's language, unless the visitor chose one in the switch or is logged in."""
-    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES or request.user.is_authenticated:
-        return request.LANGUAGE_CODE
-    return recipient.language or Language.GERMAN
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def respond(request, token):
@@ -382,7 +374,7 @@ def respond(request, token):
     except services.LinkUnusable as unusable:
         return _unusable(request, unusable.reason)
     survey = recipient.survey
-    with translation.override(_respondent_language(request, recipient)):
+    with translation.override(link_language(request, recipient.language)):
         questions = list(survey.questions.all())
         draft = services.answers_from_draft(recipient.draft)
         form = ResponseForm(request.POST or None, questions=questions, draft=draft)
