@@ -1,4 +1,8 @@
+import io
+
 import pytest
+from django.urls import reverse
+from pypdf import PdfReader
 
 from members.enums import MembershipRole
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -77,3 +81,11 @@ def in_q4(report_now):
 
     with time_machine.travel(report_now, tick=False):
         yield report_now
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def downloaded_pdf_text(client, language: str, year: int = REPORT_YEAR) -> str:
+    return pdf_text(client.get(reverse("controlling:report_pdf", args=[year]), {"lang": language}).content)

@@ -2,14 +2,12 @@
 deviations of percentages in percentage points, survey means with one decimal, no doubled full stop."""
 
 import datetime
-import io
 import re
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.urls import reverse
-from pypdf import PdfReader
 
 from controlling.enums import Kpi
 from tests.factories import KpiTargetFactory
@@ -22,14 +20,9 @@ from tests.factories.surveys import (
     SurveyFactory,
 )
 
-from .conftest import REPORT_YEAR
+from .conftest import REPORT_YEAR, downloaded_pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def _pdf_text(client, language: str) -> str:
-    content = client.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]), {"lang": language}).content
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def _client_in(language, coordinator, login):
@@ -82,10 +75,10 @@ def test_the_deviation_of_the_response_rate_is_in_percentage_points(
 ):
     english = _client_in("en", coordinator, login)
     page = english.get(reverse("controlling:year", args=[REPORT_YEAR])).content.decode()
-    english_pdf = _pdf_text(english, "en")
+    english_pdf = downloaded_pdf_text(english, "en")
     german = _client_in("de", coordinator, login)
     german_page = german.get(reverse("controlling:year", args=[REPORT_YEAR])).content.decode()
-    german_pdf = _pdf_text(german, "de")
+    german_pdf = downloaded_pdf_text(german, "de")
     data = german.get(reverse("controlling:report_json", args=[REPORT_YEAR])).json()
 
     row = _kpi_row(page, "Survey response rate")
@@ -105,8 +98,8 @@ def test_survey_means_have_one_decimal_on_the_page_and_in_the_pdf(
     english = _client_in("en", coordinator, login)
     page = english.get(reverse("controlling:year", args=[REPORT_YEAR])).content.decode()
     section = english.get(reverse("controlling:section", args=[REPORT_YEAR, "survey"])).content.decode()
-    pdf = _pdf_text(english, "en")
-    german = _pdf_text(_client_in("de", coordinator, login), "de")
+    pdf = downloaded_pdf_text(english, "en")
+    german = downloaded_pdf_text(_client_in("de", coordinator, login), "de")
 
     # As on the survey's own results page: "4.0", never "4" next to "4.3".
     assert "Satisfaction (mean, 1–5): 4.0" in section

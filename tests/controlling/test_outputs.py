@@ -28,7 +28,7 @@ from tests.factories.surveys import (
     SurveyFactory,
 )
 
-from .conftest import REPORT_YEAR
+from .conftest import REPORT_YEAR, downloaded_pdf_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +48,6 @@ REQUIRED_KEYS = {
     "survey",
     "targets",
 }
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-def downloaded_pdf_text(client, language: str, year: int = REPORT_YEAR) -> str:
-    return pdf_text(client.get(reverse("controlling:report_pdf", args=[year]), {"lang": language}).content)
 
 
 @pytest.fixture
