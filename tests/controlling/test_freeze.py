@@ -1,23 +1,16 @@
 """Final reports: later corrections of attendance do not change what was sent."""
 
-import io
-
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from controlling.enums import Kpi
 from controlling.models import FrozenReport, KpiTarget
 from meetings import services as meeting_services
 from tests.factories import InvitationFactory, UserFactory
 
-from .conftest import REPORT_YEAR
+from .conftest import REPORT_YEAR, pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(content):
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 @pytest.fixture
@@ -34,8 +27,8 @@ def test_freezing_stores_data_and_both_pdfs(frozen, coordinator):
     assert report.frozen_by == coordinator
     assert report.snapshot["participants_total"] == 7
     assert report.snapshot["frozen"] is True
-    assert "Endfassung" in _text(report.pdf("de"))
-    assert "Final version" in _text(report.pdf("en"))
+    assert "Endfassung" in pdf_text(report.pdf("de"))
+    assert "Final version" in pdf_text(report.pdf("en"))
     assert report.history.count() == 1
 
 
@@ -52,7 +45,7 @@ def test_corrections_after_freezing_do_not_change_the_report(frozen, year_data, 
     assert data["participants_total"] == 7
     assert data["frozen"] is True
     assert pdf_after == pdf_before == FrozenReport.objects.get(year=REPORT_YEAR).pdf("de")
-    assert "Nachträglich Erfasst" not in _text(pdf_after)
+    assert "Nachträglich Erfasst" not in pdf_text(pdf_after)
     assert page.context["report"]["participants_total"] == 7
     assert page.context["showing_frozen"] is True
     assert live["participants_total"] == 8
@@ -124,9 +117,9 @@ def test_correction_through_the_meetings_app_leaves_the_final_report_alone(
         assert response.status_code == 200
         assert 'filename="erfolgscontrolling-2025-final-' in response["Content-Disposition"]
         assert response.content == content
-        assert "Bernd Lemgo (Stadt Lemgo)" in _text(response.content)
+        assert "Bernd Lemgo (Stadt Lemgo)" in pdf_text(response.content)
     live_pdf = frozen.get(reverse("controlling:report_pdf", args=[REPORT_YEAR]), {"lang": "de", "live": "1"})
-    assert "Bernd Lemgo (Stadt Lemgo)" not in _text(live_pdf.content)
+    assert "Bernd Lemgo (Stadt Lemgo)" not in pdf_text(live_pdf.content)
 
 
 def test_refreezing_after_a_correction_keeps_both_versions(frozen, coordinator, year_data, member_a, in_q4):
@@ -147,5 +140,5 @@ def test_refreezing_after_a_correction_keeps_both_versions(frozen, coordinator, 
     )
     assert current.content == second.pdf("de")
     assert earlier.content == first.pdf("de")
-    assert "Nachträglich Erfasst" in _text(current.content)
-    assert "Nachträglich Erfasst" not in _text(earlier.content)
+    assert "Nachträglich Erfasst" in pdf_text(current.content)
+    assert "Nachträglich Erfasst" not in pdf_text(earlier.content)

@@ -1,19 +1,17 @@
 """Targets: default offers, saving with history, traffic lights per key figure."""
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from pypdf import PdfReader
 
 from controlling import selectors, services
 from controlling.enums import Direction, Kpi
 from controlling.models import FrozenReport, KpiTarget
 from tests.factories import KpiTargetFactory
 
-from .conftest import REPORT_YEAR
+from .conftest import REPORT_YEAR, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +200,7 @@ def test_targets_belong_to_their_year_and_show_on_page_and_pdf(coordinator, year
     assert '<span class="traffic-light red">verfehlt</span>' in content
     assert '<span class="traffic-light amber">knapp verfehlt</span>' in content
     assert '<span class="traffic-light green">im Soll</span>' in content
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = pdf_text(pdf.content)
     assert "≥ 4 3 −1 verfehlt" in text
     assert "≥ 3,8 3,5 −0,3 knapp verfehlt" in text
     assert "Quartalsweise laut Maßnahme" in " ".join(text.split())  # wrapped in its narrow column
