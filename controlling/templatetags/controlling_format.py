@@ -3,6 +3,8 @@
 from django import template
 from django.template.defaultfilters import floatformat
 
+from surveys.templatetags import surveys_format
+
 register = template.Library()
 
 NO_VALUE = "–"
@@ -16,13 +18,8 @@ def number(value):
     return floatformat(value, "-1g")
 
 
-@register.filter
-def mean(value):
-    """A survey mean or median (scale 1–5) always with one decimal, as on the survey's results
-    page: 4 → "4,0", 4.333… → "4,3" in German; None → "–"."""
-    if value is None or value == "":
-        return NO_VALUE
-    return floatformat(value, 1)
+# A survey mean or median with one decimal, exactly as on the survey's results page.
+register.filter("mean", surveys_format.mean)
 
 
 @register.filter
